@@ -1,0 +1,21 @@
+package dev.eventbus.core.api;
+
+/**
+ * Handles the events of a subscription. Called on an executor worker; with {@link Ordering#KEY}
+ * never concurrently for the same aggregate id. Throwing any exception makes the bus retry the event
+ * (inside its key's lane) according to the subscription's {@link RetryPolicy}.
+ *
+ * @param <T> payload type
+ */
+@FunctionalInterface
+public interface EventListener<T> {
+
+	/**
+	 * Handles one event.
+	 * @param envelope the decoded event
+	 * @param context where it came from and which attempt this is
+	 * @throws Exception to request a retry (or dead-lettering after the last attempt)
+	 */
+	void onEvent(Envelope<T> envelope, EventContext context) throws Exception;
+
+}

@@ -1,0 +1,71 @@
+package dev.eventbus.core.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A running subscription of a listener to topics. Thread-safe.
+ */
+public interface Subscription extends AutoCloseable {
+
+	/** Lifecycle states. */
+	enum State {
+
+		/** Consuming. */
+		RUNNING,
+
+		/** Not fetching new events; in-flight work continues. */
+		PAUSED,
+
+		/** Closed by the application or the bus. */
+		CLOSED,
+
+		/** Stopped by an error it could not recover from (see the log). */
+		FAILED
+
+	}
+
+	/** @return identifier, unique within the bus: {@code group/topic[,topic...]} */
+	String id();
+
+	/** @return topics consumed */
+	List<String> topics();
+
+	/** @return consumer group */
+	String group();
+
+	/** @return current state */
+	State state();
+
+	/** Stops fetching new events; events already handed to the executor still run. Idempotent. */
+	void pause();
+
+	/** Resumes fetching after {@link #pause()}. Idempotent. */
+	void resume();
+
+	/**
+	 * Events fetched from the broker and not yet finished (queued in the executor, running or
+	 * waiting for a retry).
+	 * @return the count
+	 */
+	long pending();
+
+	/**
+	 * Events in the broker not yet delivered to this group, as last measured (Kafka: end offset
+	 * minus committed offset; NATS: consumer num-pending); -1 when not known.
+	 * @return the lag
+	 */
+	long lag();
+
+	/**
+	 * Stops consuming: no new events are fetched, in-flight work finishes within the timeout and is
+	 * committed; events not finished by then are left for redelivery. Idempotent.
+	 * @param timeout how long to wait for in-flight work
+	 */
+	void close(Duration timeout);
+
+	/** Closes with the bus's configured shutdown timeout. */
+	@Override
+	void close();
+
+}
