@@ -1,0 +1,44 @@
+package dev.eventbus.core.support;
+
+import java.util.regex.Pattern;
+
+import dev.eventbus.core.api.InvalidEnvelopeException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Topic name rules shared by every transport: 1 to 249 of {@code [A-Za-z0-9._-]}, the intersection
+ * of Kafka topic names and NATS subject tokens; no leading, trailing or doubled dot (an empty NATS
+ * token).
+ */
+public final class Topics {
+
+	/** Longest topic name (Kafka's limit). */
+	public static final int MAX_LENGTH = 249;
+
+	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
+
+	private Topics() {
+	}
+
+	/**
+	 * @param topic a topic name from the application
+	 * @return the topic
+	 * @throws InvalidEnvelopeException (field {@code topic}) naming the topic and the rule it breaks
+	 */
+	public static String validate(@Nullable String topic) {
+		if (topic == null || topic.isBlank()) {
+			throw new InvalidEnvelopeException("topic", "topic must not be blank");
+		}
+		if (!VALID.matcher(topic).matches()) {
+			throw new InvalidEnvelopeException("topic", "topic '" + topic
+					+ "' is invalid: use 1 to 249 letters, digits, '.', '_' or '-'");
+		}
+		if (topic.startsWith(".") || topic.endsWith(".") || topic.contains("..")) {
+			throw new InvalidEnvelopeException("topic",
+					"topic '" + topic + "' is invalid: it must not start or end with '.' or contain '..'");
+		}
+		return topic;
+	}
+
+}
