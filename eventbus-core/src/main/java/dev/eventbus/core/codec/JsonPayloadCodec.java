@@ -88,7 +88,7 @@ public final class JsonPayloadCodec implements PayloadCodec {
 		}
 	}
 
-	/** Jackson's own message without the location trailer, shortened. */
+	/** Jackson's own message without the location trailer, shortened, plus the JSON path when known. */
 	private static String detail(JacksonException ex) {
 		String message = ex.getOriginalMessage();
 		if (message == null) {
@@ -101,6 +101,9 @@ public final class JsonPayloadCodec implements PayloadCodec {
 		}
 		if (message.length() > MAX_DETAIL_LENGTH) {
 			detail.append("...");
+		}
+		if (!ex.getPath().isEmpty()) {
+			detail.append(" (at ").append(ex.getPathReference()).append(')');
 		}
 		return detail.toString();
 	}
