@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Publishing against a real nats-server started for this class.
  */
-class NatsPublishTests {
+class NatsPublishTest {
 
 	private static NatsServerProcess server;
 
