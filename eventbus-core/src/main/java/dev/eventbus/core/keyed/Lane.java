@@ -1,7 +1,5 @@
 package dev.eventbus.core.keyed;
 
-import java.util.ArrayDeque;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * A lane that runs out of tasks {@link #RETIRED retires}: it leaves the executor's lane map and
  * accepts nothing more (a submitter that still holds it looks the key up again).
  *
- * <p>Threads: {@code state} and {@code queue} are guarded by this lane's monitor. Submitters call
+ * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are guarded by this lane's monitor. Submitters call
  * {@link #offer}; the worker owning the lane calls {@link #run()}; the thread completing an
  * asynchronous task's stage calls {@link #resume()}; the shutdown caller calls
  * {@link #discardQueued()}. Tasks run outside the monitor.
@@ -49,7 +47,10 @@ final class Lane implements Runnable {
 
 	private final KeyedExecutor owner;
 
-	private final ArrayDeque<KeyedTask> queue = new ArrayDeque<>(4);
+	/** Queued tasks, linked through {@link KeyedTask#next}. */
+	private @Nullable KeyedTask head;
+
+	private @Nullable KeyedTask tail;
 
 	private int state = NEW;
 
@@ -75,7 +76,14 @@ final class Lane implements Runnable {
 		if (this.owner.isDiscarding()) {
 			return REFUSED;
 		}
-		this.queue.addLast(task);
+		task.lane = this;
+		if (this.tail == null) {
+			this.head = task;
+		}
+		else {
+			this.tail.next = task;
+		}
+		this.tail = task;
 		if (this.state == NEW) {
 			this.state = SCHEDULED;
 			return ADDED_SCHEDULE;
@@ -86,30 +94,33 @@ final class Lane implements Runnable {
 	/** One turn of a worker on this lane. */
 	@Override
 	public void run() {
-		this.owner.workerBusy(1);
-		try {
-			long sliceEnd = System.nanoTime() + SLICE_NANOS;
-			for (int done = 0;;) {
-				KeyedTask task = next();
-				if (task == null) {
-					return;
+		long sliceStart = 0;
+		for (int done = 0;;) {
+			KeyedTask task = next();
+			if (task == null) {
+				return;
+			}
+			if (!task.start()) {
+				return; // an asynchronous stage holds the lane; its completion resumes it
+			}
+			if (!this.owner.isDiscarding()) {
+				Thread.interrupted(); // a task's stray interrupt must not reach the next task
+			}
+			if (++done >= BATCH) {
+				break;
+			}
+			if (this.head != null) { // unsynchronized hint: only decides when to look at the clock
+				long now = System.nanoTime();
+				if (sliceStart == 0) {
+					sliceStart = now; // the slice starts after the first task, so a lane of one task reads no clock
 				}
-				if (!task.start()) {
-					return; // an asynchronous stage holds the lane; its completion resumes it
-				}
-				if (!this.owner.isDiscarding()) {
-					Thread.interrupted(); // a task's stray interrupt must not reach the next task
-				}
-				if (++done >= BATCH || System.nanoTime() - sliceEnd > 0) {
-					if (requeue()) {
-						this.owner.schedule(this);
-					}
-					return;
+				else if (now - sliceStart > SLICE_NANOS) {
+					break;
 				}
 			}
 		}
-		finally {
-			this.owner.workerBusy(-1);
+		if (requeue()) {
+			this.owner.schedule(this);
 		}
 	}
 
@@ -126,29 +137,40 @@ final class Lane implements Runnable {
 	 * @return number of tasks discarded
 	 */
 	int discardQueued() {
-		ArrayDeque<KeyedTask> discarded;
+		KeyedTask discarded;
 		synchronized (this) {
-			discarded = new ArrayDeque<>(this.queue);
-			this.queue.clear();
+			discarded = this.head;
+			this.head = null;
+			this.tail = null;
 			if (this.state != ACTIVE) {
 				retire();
 			}
 		}
-		for (KeyedTask task : discarded) {
-			task.discard();
+		int count = 0;
+		while (discarded != null) {
+			KeyedTask following = discarded.next;
+			discarded.next = null;
+			discarded.discard();
+			discarded = following;
+			count++;
 		}
-		return discarded.size();
+		return count;
 	}
 
 	private synchronized @Nullable KeyedTask next() {
 		if (this.state == RETIRED) {
 			return null;
 		}
-		KeyedTask task = this.queue.pollFirst();
+		KeyedTask task = this.head;
 		if (task == null) {
 			retire();
 			return null;
 		}
+		this.head = task.next;
+		if (this.head == null) {
+			this.tail = null;
+		}
+		task.next = null;
 		this.state = ACTIVE;
 		return task;
 	}
@@ -158,7 +180,7 @@ final class Lane implements Runnable {
 		if (this.state == RETIRED) {
 			return false;
 		}
-		if (this.queue.isEmpty()) {
+		if (this.head == null) {
 			retire();
 			return false;
 		}
