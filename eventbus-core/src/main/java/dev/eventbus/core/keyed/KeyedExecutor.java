@@ -288,7 +288,10 @@ public final class KeyedExecutor implements AutoCloseable {
 			return task;
 		}
 		for (;;) {
-			Lane lane = this.lanes.computeIfAbsent(key, this.newLane);
+			Lane lane = this.lanes.get(key);
+			if (lane == null) {
+				lane = this.lanes.computeIfAbsent(key, this.newLane);
+			}
 			int result = lane.offer(task);
 			if (result == Lane.ADDED) {
 				return task;
@@ -301,7 +304,8 @@ public final class KeyedExecutor implements AutoCloseable {
 				unaccepted();
 				throw PendingGate.shutDown();
 			}
-			// Lane.RETRY: the lane retired between the lookup and the offer
+			// Lane.RETRY: the lane retired between the lookup and the offer; help remove it
+			this.lanes.remove(key, lane);
 		}
 	}
 

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A worker runs at most {@link #BATCH} tasks or {@link #SLICE_NANOS} of work in one turn, then puts
  * the lane back at the end of the pool's queue, so a busy key cannot keep a worker to itself.
- * A lane that runs out of tasks {@link #RETIRED retires}: it leaves the executor's lane map and
- * accepts nothing more (a submitter that still holds it looks the key up again).
+ * A lane that runs out of tasks {@link #RETIRED retires}: it accepts nothing more and leaves the
+ * executor's lane map right after (outside the monitor); a submitter that still finds it there
+ * removes it itself and looks the key up again.
  *
  * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are guarded by this lane's monitor. Submitters call
  * {@link #offer}; the worker owning the lane calls {@link #run()}; the thread completing an
@@ -138,13 +139,18 @@ final class Lane implements Runnable {
 	 */
 	int discardQueued() {
 		KeyedTask discarded;
+		boolean retired = false;
 		synchronized (this) {
 			discarded = this.head;
 			this.head = null;
 			this.tail = null;
-			if (this.state != ACTIVE) {
-				retire();
+			if (this.state != ACTIVE && this.state != RETIRED) {
+				this.state = RETIRED;
+				retired = true;
 			}
+		}
+		if (retired) {
+			this.owner.removeLane(this.key, this);
 		}
 		int count = 0;
 		while (discarded != null) {
@@ -157,41 +163,47 @@ final class Lane implements Runnable {
 		return count;
 	}
 
-	private synchronized @Nullable KeyedTask next() {
-		if (this.state == RETIRED) {
-			return null;
+	/** @return the next task, the lane now {@link #ACTIVE}; or null, the lane retired */
+	private @Nullable KeyedTask next() {
+		synchronized (this) {
+			if (this.state == RETIRED) {
+				return null;
+			}
+			KeyedTask task = this.head;
+			if (task != null && this.owner.isDiscarding()) {
+				// past the shutdown deadline: start nothing more; the shutdown caller discards the rest
+				this.state = SCHEDULED;
+				return null;
+			}
+			if (task != null) {
+				this.head = task.next;
+				if (this.head == null) {
+					this.tail = null;
+				}
+				task.next = null;
+				this.state = ACTIVE;
+				return task;
+			}
+			this.state = RETIRED;
 		}
-		KeyedTask task = this.head;
-		if (task == null) {
-			retire();
-			return null;
-		}
-		this.head = task.next;
-		if (this.head == null) {
-			this.tail = null;
-		}
-		task.next = null;
-		this.state = ACTIVE;
-		return task;
+		this.owner.removeLane(this.key, this);
+		return null;
 	}
 
 	/** @return true if the lane has work left and must be scheduled, false if it retired */
-	private synchronized boolean requeue() {
-		if (this.state == RETIRED) {
-			return false;
+	private boolean requeue() {
+		synchronized (this) {
+			if (this.state == RETIRED) {
+				return false;
+			}
+			if (this.head != null) {
+				this.state = SCHEDULED;
+				return true;
+			}
+			this.state = RETIRED;
 		}
-		if (this.head == null) {
-			retire();
-			return false;
-		}
-		this.state = SCHEDULED;
-		return true;
-	}
-
-	/** Under the monitor. */
-	private void retire() {
-		this.state = RETIRED;
 		this.owner.removeLane(this.key, this);
+		return false;
 	}
 
 	@Override
