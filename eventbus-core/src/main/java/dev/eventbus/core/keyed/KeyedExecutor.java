@@ -220,7 +220,8 @@ public final class KeyedExecutor implements AutoCloseable {
 	 * what is still queued and interrupts what is still running. Idempotent: later calls return the
 	 * first call's report. Do not call it from a task of this executor (it would wait for itself).
 	 * In the report, tasks without a key count toward unstarted tasks but not toward unstarted keys,
-	 * and asynchronous tasks whose stage is still open count as running.
+	 * and asynchronous tasks whose stage is still open count as running. Continuations handed to
+	 * {@link #workers()} that had not started by the deadline are dropped.
 	 * @param timeout how long to wait
 	 * @return what was left
 	 */
