@@ -338,6 +338,38 @@ class NatsConsumeTest {
 		});
 	}
 
+	@Test
+	void subjectPrefixNamesTheSubjectsAndStreamsOfTopicAndDeadLetters() throws Exception {
+		String topic = topic("prefixed");
+		NatsOptions.Builder options = NatsOptions.builder()
+			.stream(NatsStreamOptions.builder().subjectPrefix("shop.eu").build());
+		NatsEventBus bus = bus(executor(2), options);
+		List<String> handled = new CopyOnWriteArrayList<>();
+		bus.subscribe(topic, Step.class,
+				SubscriptionOptions.builder("prefix").retryPolicy(RetryPolicy.none()).build(),
+				(envelope, context) -> {
+					if (envelope.payload().n() == 2) {
+						throw new IllegalArgumentException("rejected");
+					}
+					handled.add(context.topic() + ":" + envelope.payload().n());
+				});
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 1))).join();
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 2))).join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+		assertThat(handled).containsExactly(topic + ":1");
+
+		JetStreamManagement jsm = admin.jetStreamManagement();
+		String stream = NatsStreamOptions.streamName("shop.eu." + topic);
+		assertThat(stream).startsWith("SHOP_EU_");
+		assertThat(jsm.getStreamInfo(stream).getConfiguration().getSubjects()).containsExactly("shop.eu." + topic);
+		String dltStream = NatsStreamOptions.streamName("shop.eu." + topic + ".dlt");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> jsm.getStreamInfo(dltStream).getStreamState().getMsgCount() == 1);
+		MessageInfo dead = jsm.getMessage(dltStream, 1);
+		assertThat(dead.getSubject()).isEqualTo("shop.eu." + topic + ".dlt");
+		assertThat(dead.getHeaders().getFirst(DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+	}
+
 	static ConsumerInfo consumerInfo(String topic, String group) throws Exception {
 		return admin.jetStreamManagement()
 			.getConsumerInfo(NatsStreamOptions.streamName(topic), NatsConsumerOptions.durableName(group, topic));
