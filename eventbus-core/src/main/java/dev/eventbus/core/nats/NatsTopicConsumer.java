@@ -70,6 +70,8 @@ final class NatsTopicConsumer implements Runnable {
 
 	private final @Nullable NatsLease lease;
 
+	private final Runnable provisionConsumer;
+
 	/** Un-acknowledged messages by stream sequence. */
 	private final ConcurrentSkipListMap<Long, Message> inFlight = new ConcurrentSkipListMap<>();
 
@@ -85,13 +87,15 @@ final class NatsTopicConsumer implements Runnable {
 
 	private volatile boolean stopping;
 
+	private volatile boolean rebind;
+
 	private @Nullable JetStreamSubscription subscription;
 
 	private final Thread thread;
 
 	NatsTopicConsumer(String topic, String subject, String stream, String durable, JetStream jetStream,
 			NatsConsumerOptions options, KeyedExecutor executor, SubscriptionDispatcher<?> dispatcher,
-			NatsSubscription owner, @Nullable NatsLease lease, String threadName) {
+			NatsSubscription owner, @Nullable NatsLease lease, Runnable provisionConsumer, String threadName) {
 		this.topic = topic;
 		this.subject = subject;
 		this.stream = stream;
@@ -102,6 +106,7 @@ final class NatsTopicConsumer implements Runnable {
 		this.dispatcher = dispatcher;
 		this.owner = owner;
 		this.lease = lease;
+		this.provisionConsumer = provisionConsumer;
 		this.thread = new Thread(this, threadName);
 		this.thread.setDaemon(true);
 	}
@@ -163,6 +168,14 @@ final class NatsTopicConsumer implements Runnable {
 				logger.warn("NATS consumer '{}' on '{}': pull failed ({}); retrying", this.durable, this.subject,
 						ex.toString());
 				dropSubscription();
+				// For example the durable consumer was deleted (409, or "not found" on bind): create or
+				// update it again before the next bind. Harmless when it exists.
+				try {
+					this.provisionConsumer.run();
+				}
+				catch (RuntimeException provisioning) {
+					logger.warn("NATS consumer '{}': {}", this.durable, provisioning.getMessage());
+				}
 				try {
 					awaitSignal(Duration.ofSeconds(1));
 				}
@@ -179,6 +192,10 @@ final class NatsTopicConsumer implements Runnable {
 	}
 
 	private JetStreamSubscription subscription() throws IOException, JetStreamApiException {
+		if (this.rebind) {
+			this.rebind = false;
+			dropSubscription();
+		}
 		JetStreamSubscription current = this.subscription;
 		if (current == null || !current.isActive()) {
 			current = this.jetStream.subscribe(this.subject, PullSubscribeOptions.bind(this.stream, this.durable));
@@ -245,6 +262,21 @@ final class NatsTopicConsumer implements Runnable {
 		finally {
 			this.inFlight.remove(sequence);
 			signal();
+		}
+	}
+
+	/**
+	 * The durable consumer is gone (deleted by an operator, or lost with a memory stream): create it
+	 * again and bind anew. Called by the maintenance task.
+	 */
+	void recreate() {
+		logger.warn("NATS consumer '{}' on stream '{}' not found; creating it again", this.durable, this.stream);
+		try {
+			this.provisionConsumer.run();
+			this.rebind = true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("NATS consumer '{}': {}", this.durable, ex.getMessage());
 		}
 	}
 
