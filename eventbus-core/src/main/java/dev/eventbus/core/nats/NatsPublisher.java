@@ -90,7 +90,7 @@ final class NatsPublisher {
 		catch (EventBusException ex) {
 			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));
 		}
-		if (bounded && !acquire(topic, subject, start)) {
+		if (bounded && !acquire()) {
 			Duration maxBlock = this.options.maxBlock();
 			return failed(topic, start, new PublishTimeoutException(topic, maxBlock, "NATS publish to subject '"
 					+ subject + "' waited max-block " + maxBlock + " for room: " + this.options.maxInFlight()
@@ -155,7 +155,7 @@ final class NatsPublisher {
 		}
 	}
 
-	private boolean acquire(String topic, String subject, long start) {
+	private boolean acquire() {
 		if (this.window.tryAcquire()) {
 			return true;
 		}
