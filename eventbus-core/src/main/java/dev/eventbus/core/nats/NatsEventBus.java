@@ -234,8 +234,8 @@ public final class NatsEventBus implements EventBus {
 			subscription.start();
 		}
 		catch (RuntimeException ex) {
-			this.subscriptions.remove(id, subscription);
-			dispatcher.close();
+			// Undo what was set up (tasks, leases, dispatcher); nothing was fetched yet.
+			subscription.close(Duration.ZERO);
 			throw ex;
 		}
 		logger.info("NATS subscription '{}' started", id);

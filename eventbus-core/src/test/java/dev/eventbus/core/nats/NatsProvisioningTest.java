@@ -4,7 +4,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.PublishReceipt;
+import dev.eventbus.core.api.SubscriptionOptions;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Stream provisioning strategies against a real nats-server started for this class.
@@ -101,6 +104,21 @@ class NatsProvisioningTest {
 		}
 		assertThat(jsm.getStreamInfo("CUSTOM_" + prefix).getStreamState().getMsgCount()).isEqualTo(1);
 		assertThat(jsm.getStreamNames()).doesNotContain(NatsStreamOptions.streamName(prefix + ".orders"));
+	}
+
+	@Test
+	void subscribingUnderValidateToAMissingStreamFailsNamingItAndLeavesNoSubscription() {
+		String topic = topic("missing");
+		NatsStreamOptions options = NatsStreamOptions.builder()
+			.provisioning(NatsStreamOptions.Provisioning.VALIDATE)
+			.build();
+		try (NatsEventBus bus = bus(options)) {
+			assertThatThrownBy(() -> bus.subscribe(topic, String.class, SubscriptionOptions.of("g"), (e, c) -> {
+			})).isInstanceOf(EventBusException.class)
+				.hasMessageContaining(NatsStreamOptions.streamName(topic))
+				.hasMessageContaining("provisioning=validate");
+			assertThat(bus.subscriptions()).isEmpty();
+		}
 	}
 
 	@Test
