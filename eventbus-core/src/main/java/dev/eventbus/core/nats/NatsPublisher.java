@@ -84,6 +84,12 @@ final class NatsPublisher {
 			return failed(topic, start, new PublishRejectedException(topic,
 					"NATS event bus is closed; publish to subject '" + subject + "' refused", null));
 		}
+		if (!this.streams.isKnown(subject) && !"CONNECTED".equals(this.connectionState.get())) {
+			// Provisioning needs the server; fail now instead of after several request timeouts.
+			return failed(topic, start, new PublishException(topic, "NATS publish to subject '" + subject
+					+ "' failed: its stream is not provisioned yet and the connection is "
+					+ this.connectionState.get() + "; retry when the server is reachable", null));
+		}
 		try {
 			this.streams.ensure(subject);
 		}
