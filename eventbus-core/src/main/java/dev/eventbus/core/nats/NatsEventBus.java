@@ -220,7 +220,7 @@ public final class NatsEventBus implements EventBus {
 				provisionConsumer.run();
 				NatsLease lease = consumerOptions.singleActive()
 						? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
-				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.jetStream,
+				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.connection, this.jetStream,
 						consumerOptions, executor(), dispatcher, subscription, lease, provisionConsumer,
 						"eventbus-nats-consumer-" + topic + "-" + THREADS.incrementAndGet()));
 			}

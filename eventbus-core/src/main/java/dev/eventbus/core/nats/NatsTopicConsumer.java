@@ -21,6 +21,7 @@ import dev.eventbus.core.keyed.PressureListener;
 import dev.eventbus.core.support.InboundMessage;
 import dev.eventbus.core.support.Outcome;
 import dev.eventbus.core.support.SubscriptionDispatcher;
+import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
@@ -60,6 +61,8 @@ final class NatsTopicConsumer implements Runnable {
 
 	private final JetStream jetStream;
 
+	private final Connection jetStreamConnection;
+
 	private final NatsConsumerOptions options;
 
 	private final KeyedExecutor executor;
@@ -93,7 +96,8 @@ final class NatsTopicConsumer implements Runnable {
 
 	private final Thread thread;
 
-	NatsTopicConsumer(String topic, String subject, String stream, String durable, JetStream jetStream,
+	NatsTopicConsumer(String topic, String subject, String stream, String durable, Connection connection,
+			JetStream jetStream,
 			NatsConsumerOptions options, KeyedExecutor executor, SubscriptionDispatcher<?> dispatcher,
 			NatsSubscription owner, @Nullable NatsLease lease, Runnable provisionConsumer, String threadName) {
 		this.topic = topic;
@@ -101,6 +105,7 @@ final class NatsTopicConsumer implements Runnable {
 		this.stream = stream;
 		this.durable = durable;
 		this.jetStream = jetStream;
+		this.jetStreamConnection = connection;
 		this.options = options;
 		this.executor = executor;
 		this.dispatcher = dispatcher;
@@ -187,7 +192,8 @@ final class NatsTopicConsumer implements Runnable {
 	}
 
 	private boolean mayPull() {
-		return !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
+		// Not while disconnected: pulls would pile up in the reconnect buffer and all be answered at once.
+		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
 				&& this.inFlight.size() < this.options.maxAckPending();
 	}
 
