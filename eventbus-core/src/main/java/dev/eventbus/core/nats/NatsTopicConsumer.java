@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * and hands every message to the subscription's {@link SubscriptionDispatcher}; acknowledges a
  * message only when its dispatch future completed (handled or dead-lettered). Never naks.
  *
- * <p>Backpressure: no pull request is sent while the subscription is paused, the executor is above
- * its high watermark, this instance is a single-active standby, or {@code max-ack-pending} messages
- * are un-acknowledged; a pull asks for at most the room left.
+ * <p>Backpressure: no pull request is sent while the connection is down, the subscription is paused,
+ * the executor is above its high watermark, this instance is a single-active standby, or
+ * {@code max-ack-pending} messages are un-acknowledged; a pull asks for at most the room left.
  *
  * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
  * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
