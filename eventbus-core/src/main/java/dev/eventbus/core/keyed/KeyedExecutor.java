@@ -312,7 +312,8 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** Gives back the room of a task that was reserved but is not accepted after all. */
 	private void unaccepted() {
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	private static @Nullable Duration checkMaxWait(Duration maxWait) {
@@ -350,12 +351,14 @@ public final class KeyedExecutor implements AutoCloseable {
 	void taskFinished() {
 		this.inProgress.decrement();
 		this.completed.increment();
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	/** A task that never started: discarded at shutdown, or cancelled by its submitter. */
 	void taskSkipped() {
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	// ---- workers() and shutdown
