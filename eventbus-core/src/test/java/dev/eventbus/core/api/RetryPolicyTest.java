@@ -123,4 +123,12 @@ class RetryPolicyTest {
 			.hasToString("RetryPolicy{maxAttempts=3, initialBackoff=PT0.1S, maxBackoff=PT10S, multiplier=2.0}");
 	}
 
+	@Test
+	void maxBackoffLongerThanOneDayIsRejectedNamingTheSetting() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RetryPolicy.builder().maxBackoff(Duration.ofDays(400)).build())
+			.withMessageContaining("retry maxBackoff must be at most PT24H")
+			.withMessageContaining("PT9600H");
+	}
+
 }
