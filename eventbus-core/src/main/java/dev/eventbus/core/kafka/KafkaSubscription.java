@@ -159,7 +159,13 @@ final class KafkaSubscription implements Subscription {
 					continue;
 				}
 				if (!records.isEmpty()) {
-					dispatch(records);
+					if (this.userPaused || this.closing) {
+						// paused or closing while this poll ran: hand nothing over, fetch these again later
+						rewind(records);
+					}
+					else {
+						dispatch(records);
+					}
 				}
 				commitIfDue();
 			}
@@ -264,6 +270,14 @@ final class KafkaSubscription implements Subscription {
 		}
 		if (full) {
 			applyPause();
+		}
+	}
+
+	private void rewind(ConsumerRecords<String, byte[]> records) {
+		for (TopicPartition partition : records.partitions()) {
+			if (this.trackers.containsKey(partition)) {
+				this.consumer.seek(partition, records.records(partition).get(0).offset());
+			}
 		}
 	}
 
