@@ -14,6 +14,12 @@ public final class EventBusOptionsErrors {
 
 	private static final Pattern SETTING = Pattern.compile("\\b(kafka|nats|memory|executor|retry)((?:\\.[a-z][A-Za-z]*)+)");
 
+	private static final Pattern PROPERTY = Pattern.compile("eventbus\\.[a-z0-9.-]*[a-z0-9]");
+
+	/** Settings named with spaces: {@code nats publish max-in-flight}, {@code executor workers}. */
+	private static final Pattern SPACED = Pattern.compile(
+			"\\b(nats|memory|executor)(?: (publish|stream|consumer|tls))? ([a-z]+(?:-[a-z]+)*|[a-z]+[A-Z][A-Za-z]*)(?= )");
+
 	private EventBusOptionsErrors() {
 	}
 
@@ -25,11 +31,8 @@ public final class EventBusOptionsErrors {
 	 */
 	public static EventBusConfigurationException translate(String prefix, IllegalArgumentException ex) {
 		String message = toPropertyNames(String.valueOf(ex.getMessage()));
-		Matcher matcher = SETTING.matcher(message);
+		Matcher matcher = PROPERTY.matcher(message);
 		String property = matcher.find() ? matcher.group() : prefix;
-		if (!property.startsWith("eventbus.")) {
-			property = prefix;
-		}
 		return new EventBusConfigurationException(property, message,
 				"Change " + property + " (or the properties it conflicts with) as the message says; values set "
 						+ "by eventbus.scenario can be overridden by setting the property explicitly.",
@@ -41,6 +44,12 @@ public final class EventBusOptionsErrors {
 	 * @return the message naming them as {@code eventbus.*} properties
 	 */
 	static String toPropertyNames(String message) {
+		Matcher spaced = SPACED.matcher(message);
+		if (spaced.lookingAt()) {
+			String group = (spaced.group(2) != null) ? "." + spaced.group(2) : "";
+			String name = spaced.group(3).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+			message = "eventbus." + spaced.group(1) + group + "." + name + message.substring(spaced.end());
+		}
 		Matcher matcher = SETTING.matcher(message);
 		StringBuilder result = new StringBuilder();
 		while (matcher.find()) {
