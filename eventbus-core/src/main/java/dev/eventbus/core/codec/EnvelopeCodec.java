@@ -42,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * <li>Other attribute headers become user headers when their name is a valid extension name (1 to
  * 20 lowercase letters or digits) and not {@linkplain Envelope#RESERVED_HEADER_NAMES reserved};
  * the rest (for example {@code dataschema}, {@code tracestate}) and every header without the
- * attribute prefix are ignored.</li>
+ * attribute prefix are ignored. An accepted extension whose value contains a control character is
+ * rejected, as the envelope would reject it on publish.</li>
  * </ul>
  * Every decode failure is a {@link SerializationException} whose message names the header (or the
  * payload type) at fault, so it can be read from a dead-letter header.

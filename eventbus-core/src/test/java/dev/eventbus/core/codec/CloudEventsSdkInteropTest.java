@@ -49,6 +49,7 @@ class CloudEventsSdkInteropTest {
 			.correlationId("corr-42")
 			.tenantId("tenant-7")
 			.header("region", "eu")
+			.header("city", "Zürich €")
 			.build();
 		WireMessage wire = this.codec.encode(envelope, HeaderStyle.KAFKA);
 
@@ -71,12 +72,13 @@ class CloudEventsSdkInteropTest {
 		assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8))
 			.isEqualTo("{\"orderId\":\"o-1\",\"quantity\":3}");
 		assertThat(event.getExtensionNames()).containsExactlyInAnyOrder("eventversion", "traceparent",
-				"correlationid", "tenantid", "region");
+				"correlationid", "tenantid", "region", "city");
 		assertThat(event.getExtension("eventversion")).hasToString("4");
 		assertThat(event.getExtension("traceparent")).isEqualTo(envelope.traceparent());
 		assertThat(event.getExtension("correlationid")).isEqualTo("corr-42");
 		assertThat(event.getExtension("tenantid")).isEqualTo("tenant-7");
 		assertThat(event.getExtension("region")).isEqualTo("eu");
+		assertThat(event.getExtension("city")).isEqualTo("Zürich €");
 	}
 
 	@Test

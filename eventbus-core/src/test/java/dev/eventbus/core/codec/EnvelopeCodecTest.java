@@ -7,6 +7,8 @@ import java.util.Map;
 
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.SerializationException;
+import dev.eventbus.core.support.DeadLetter;
+import dev.eventbus.core.support.InboundMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -199,6 +201,16 @@ class EnvelopeCodecTest {
 		headers.put("kafka_retry", "3");
 		Envelope<String> decoded = decodeKafka(headers);
 		assertThat(decoded.headers()).containsExactly(Map.entry("region", "eu"));
+	}
+
+	@Test
+	void deadLetteredMessageStillDecodesToTheOriginalEnvelope() {
+		Envelope<OrderPlaced> original = fullEnvelope();
+		WireMessage wire = this.codec.encode(original, HeaderStyle.NATS);
+		WireMessage deadLettered = new DeadLetter(new InboundMessage("orders", wire, null, null, 12L),
+				DeadLetter.REASON_POISON, "E", "boom", 0, "g")
+			.toWireMessage();
+		assertThat(this.codec.decode(deadLettered, HeaderStyle.NATS, OrderPlaced.class)).isEqualTo(original);
 	}
 
 	@Test
