@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -71,7 +70,7 @@ class EventBusHealthIndicatorTests {
 
 	@Test
 	void backsOffWithoutHealthSupportOrWhenDisabledOrReplaced() {
-		this.runner.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class))
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBusHealthIndicator.class));
 		this.runner.withPropertyValues("management.health.eventbus.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(EventBusHealthIndicator.class));
