@@ -16,6 +16,7 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.PublishTimeoutException;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.metrics.EventBusObserver;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -132,6 +133,15 @@ final class KafkaPublisher implements AutoCloseable {
 			Duration waited) {
 		String servers = String.join(",", this.options.bootstrapServers());
 		if (exception instanceof TimeoutException) {
+			if (duringSend && exception instanceof BufferExhaustedException) {
+				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
+						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()
+						+ ") for room in the full producer buffer (kafka.producer.bufferMemory = "
+						+ this.options.producer().bufferMemory() + " bytes of unacknowledged publishes) and gave up: "
+						+ "publishes outpace acknowledgements, or the broker at " + servers + " stopped acknowledging "
+						+ "(raise kafka.producer.bufferMemory or kafka.producer.maxBlock, or publish more slowly). "
+						+ "Client said: " + exception.getMessage(), exception);
+			}
 			if (duringSend) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
 						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()

@@ -4,12 +4,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.InvalidEnvelopeException;
+import dev.eventbus.core.api.PublishException;
 import dev.eventbus.core.api.PublishReceipt;
+import dev.eventbus.core.api.PublishTimeoutException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +117,109 @@ class KafkaPublishTest {
 				.isThrownBy(() -> bus.publish("bad topic", Envelope.of("k", "T", "x")))
 				.withMessageContaining("bad topic");
 		}
+	}
+
+	/**
+	 * A produce quota of 10 bytes/s for this test's producer makes the live broker throttle it for
+	 * minutes after its first request, so the client sends nothing more: accepted records stay in
+	 * the 64 KiB buffer until it is full, and the next caller must give up after max-block with the
+	 * buffer error naming the topic. Every accepted record then ends by its delivery timeout.
+	 */
+	@Test
+	void publishWhenTheProducerBufferIsFullWaitsAtMostMaxBlockThenFailsNamingTheTopic() throws Exception {
+		Duration maxBlock = Duration.ofSeconds(1);
+		Duration deliveryTimeout = Duration.ofSeconds(8);
+		String topic = broker.createTopic("publish-buffer-full", 1);
+		String clientId = KafkaTestBroker.uniqueTopic("throttled");
+		// spring-kafka numbers the producers of a factory: the bus's only producer is "<client.id>-1"
+		throttle(clientId + "-producer-1");
+		KafkaOptions options = broker.options()
+			.clientId(clientId)
+			.producer(KafkaProducerOptions.builder()
+				.maxBlock(maxBlock)
+				.requestTimeout(Duration.ofSeconds(2))
+				.deliveryTimeout(deliveryTimeout)
+				.bufferMemory(64 * 1024)
+				.flushBytes(16 * 1024)
+				.build())
+			.build();
+		List<CompletableFuture<PublishReceipt>> accepted = new CopyOnWriteArrayList<>();
+		try (KafkaEventBus bus = KafkaEventBus.builder(options).shutdownTimeout(Duration.ofSeconds(1)).build()) {
+			Random random = new Random(7);
+			// 1 KiB of random letters per envelope: lz4 cannot shrink them, so 64 KiB hold a few dozen
+			CompletableFuture<FailedPublish> publishing = CompletableFuture.supplyAsync(() -> {
+				for (int i = 0; i < 1_000; i++) {
+					long start = System.nanoTime();
+					CompletableFuture<PublishReceipt> future = bus.publish(topic,
+							Envelope.of("k", "T", randomLetters(random, 1024)));
+					Duration call = Duration.ofNanos(System.nanoTime() - start);
+					if (future.isCompletedExceptionally()) {
+						return new FailedPublish(i, call, future.handle((receipt, error) -> error).join());
+					}
+					accepted.add(future);
+				}
+				return null;
+			}, (task) -> new Thread(task, "buffer-filler").start());
+			// "did not hang": the loop ends soon after the buffer is full
+			await().atMost(Duration.ofSeconds(60)).until(publishing::isDone);
+			FailedPublish failed = publishing.get();
+			assertThat(failed).as("a publish failed once the 64 KiB buffer was full").isNotNull();
+			assertThat(failed.index()).as("publishes accepted into the buffer first; then: " + failed.error())
+				.isBetween(20, 200);
+			assertThat(failed.call()).isLessThan(maxBlock.plusSeconds(10));
+			assertThat(failed.error()).isInstanceOf(PublishTimeoutException.class)
+				.hasMessageContaining("'" + topic + "'")
+				.hasMessageContaining("kafka.producer.maxBlock (PT1S)")
+				.hasMessageContaining("kafka.producer.bufferMemory = 65536 bytes")
+				.hasCauseInstanceOf(BufferExhaustedException.class);
+			PublishTimeoutException timeout = (PublishTimeoutException) failed.error();
+			assertThat(timeout.topic()).isEqualTo(topic);
+			// it waited for room (the client gives up after max-block) rather than failing at once
+			assertThat(timeout.waited()).isGreaterThanOrEqualTo(maxBlock.dividedBy(2));
+
+			// nothing accepted stays pending: each one ends by its delivery timeout with a clear error
+			await().atMost(deliveryTimeout.plusSeconds(30))
+				.until(() -> accepted.stream().allMatch(CompletableFuture::isDone));
+		}
+		// the first request got through before the throttle; the rest expired in the buffer
+		for (CompletableFuture<PublishReceipt> future : accepted) {
+			Throwable error = future.handle((receipt, failure) -> failure).get();
+			if (error == null) {
+				assertThat(future.get().topic()).isEqualTo(topic);
+				continue;
+			}
+			assertThat(error).isInstanceOf(PublishTimeoutException.class)
+				.hasMessageContaining("'" + topic + "'")
+				.hasMessageContaining("kafka.producer.deliveryTimeout (PT8S)");
+			assertThat(((PublishException) error).topic()).isEqualTo(topic);
+		}
+	}
+
+	private static void throttle(String producerClientId) throws Exception {
+		ClientQuotaEntity entity = new ClientQuotaEntity(Map.of(ClientQuotaEntity.CLIENT_ID, producerClientId));
+		try (Admin admin = broker.admin()) {
+			admin.alterClientQuotas(List.of(new ClientQuotaAlteration(entity,
+					List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 10.0)))))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> !admin.describeClientQuotas(ClientQuotaFilter.containsOnly(
+						List.of(ClientQuotaFilterComponent.ofEntity(ClientQuotaEntity.CLIENT_ID, producerClientId))))
+					.entities()
+					.get(30, TimeUnit.SECONDS)
+					.isEmpty());
+		}
+	}
+
+	private static String randomLetters(Random random, int length) {
+		StringBuilder letters = new StringBuilder(length);
+		for (int i = 0; i < length; i++) {
+			letters.append((char) ('a' + random.nextInt(26)));
+		}
+		return letters.toString();
+	}
+
+	private record FailedPublish(int index, Duration call, Throwable error) {
 	}
 
 	static String header(ConsumerRecord<String, byte[]> record, String name) {
