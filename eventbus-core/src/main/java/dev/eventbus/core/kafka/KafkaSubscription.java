@@ -2,15 +2,12 @@ package dev.eventbus.core.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +25,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -42,20 +38,16 @@ import org.slf4j.LoggerFactory;
  * ({@code eventbus-kafka-consumer-<topic>-<n>}), feeding the shared keyed executor through a
  * {@link SubscriptionDispatcher}.
  *
- * <p><b>Commits.</b> Each assigned partition has a {@link PartitionTracker}; the poll thread commits
- * only the highest contiguous finished offset, asynchronously every {@code commit-interval} and
- * synchronously on revocation and close.
+ * <p><b>Commits and rebalances</b> are the job of its {@link OffsetCommitter}: a
+ * {@link PartitionTracker} per assigned partition, commits of the highest contiguous finished offset
+ * only, and the bounded wait for running work on revocation.
  *
  * <p><b>Backpressure.</b> When the executor reports high pressure (or refuses a record), the poll
  * thread pauses every assigned partition and keeps polling, so the member stays in the group; it
  * resumes when the pressure falls to the low watermark. A refused record is not lost: its partition
  * is rewound to it.
  *
- * <p><b>Rebalance.</b> On revocation the revoked partitions' trackers are flagged (their queued work
- * is dropped when its turn comes), the poll thread waits up to {@code revocation-timeout} for their
- * running work, commits what finished, and forgets them.
- *
- * <p><b>Threads.</b> The consumer, the tracker map and the pause bookkeeping belong to the poll
+ * <p><b>Threads.</b> The consumer, the committer and the pause bookkeeping belong to the poll
  * thread. Application threads call {@link #pause()}, {@link #resume()} and {@link #close} (volatile
  * flags, then a join); the executor's pressure listener sets a volatile flag; workers complete
  * tracker entries; the bus's scheduler calls {@link #refreshLag} with its own admin client.
@@ -88,8 +80,8 @@ final class KafkaSubscription implements Subscription {
 
 	private final Duration defaultCloseTimeout;
 
-	/** Assigned partitions; written by the poll thread, read by the lag refresher. */
-	private final Map<TopicPartition, PartitionTracker> trackers = new ConcurrentHashMap<>();
+	/** Assigned partitions, their trackers and commits. */
+	private final OffsetCommitter committer;
 
 	private volatile boolean pressure;
 
@@ -109,14 +101,9 @@ final class KafkaSubscription implements Subscription {
 	/** Poll thread only: the executor refused a record; stay paused until it drained. */
 	private boolean refused;
 
-	/** Poll thread only. */
-	private long nextCommitAt;
-
 	private final AtomicInteger backpressurePauses = new AtomicInteger();
 
 	private final AtomicInteger backpressureResumes = new AtomicInteger();
-
-	private final AtomicInteger revocations = new AtomicInteger();
 
 	KafkaSubscription(String id, List<String> topics, String group, KafkaOptions options,
 			SubscriptionDispatcher<?> dispatcher, KeyedExecutor executor, String threadName,
@@ -130,6 +117,7 @@ final class KafkaSubscription implements Subscription {
 		this.defaultCloseTimeout = defaultCloseTimeout;
 		this.onClosed = onClosed;
 		this.consumer = KafkaClientFactories.consumerFactory(options, group).createConsumer(group, null, null);
+		this.committer = new OffsetCommitter(id, this.consumer, this.options);
 		this.thread = new Thread(this::run, threadName);
 		this.thread.setDaemon(true);
 	}
@@ -148,7 +136,7 @@ final class KafkaSubscription implements Subscription {
 	private void run() {
 		try {
 			this.consumer.subscribe(this.topics, new RebalanceListener());
-			this.nextCommitAt = System.nanoTime() + this.options.commitInterval().toNanos();
+			this.committer.start();
 			while (!this.closing) {
 				applyPause();
 				ConsumerRecords<String, byte[]> records;
@@ -167,7 +155,7 @@ final class KafkaSubscription implements Subscription {
 						dispatch(records);
 					}
 				}
-				commitIfDue();
+				this.committer.commitIfDue();
 			}
 			drain(this.closeTimeout);
 			this.state = State.CLOSED;
@@ -188,7 +176,7 @@ final class KafkaSubscription implements Subscription {
 		}
 		finally {
 			this.dispatcher.close();
-			this.trackers.values().forEach((tracker) -> tracker.revoked = true);
+			this.committer.revokeAll();
 			try {
 				this.consumer.close(Duration.ofSeconds(5));
 			}
@@ -233,7 +221,7 @@ final class KafkaSubscription implements Subscription {
 		boolean full = false;
 		for (TopicPartition partition : records.partitions()) {
 			List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
-			PartitionTracker tracker = this.trackers.get(partition);
+			PartitionTracker tracker = this.committer.tracker(partition);
 			if (tracker == null || tracker.revoked) {
 				continue;
 			}
@@ -275,7 +263,7 @@ final class KafkaSubscription implements Subscription {
 
 	private void rewind(ConsumerRecords<String, byte[]> records) {
 		for (TopicPartition partition : records.partitions()) {
-			if (this.trackers.containsKey(partition)) {
+			if (this.committer.tracker(partition) != null) {
 				this.consumer.seek(partition, records.records(partition).get(0).offset());
 			}
 		}
@@ -292,111 +280,25 @@ final class KafkaSubscription implements Subscription {
 				record.offset(), null);
 	}
 
-	private void commitIfDue() {
-		long now = System.nanoTime();
-		if (now - this.nextCommitAt < 0) {
-			return;
-		}
-		this.nextCommitAt = now + this.options.commitInterval().toNanos();
-		Map<TopicPartition, OffsetAndMetadata> offsets = commitPoints(this.trackers.values());
-		if (offsets.isEmpty()) {
-			return;
-		}
-		this.consumer.commitAsync(offsets, (committed, error) -> {
-			if (error != null) {
-				logger.debug("Async commit of '{}' failed (will be retried with the next commit): {}", this.id,
-						error.toString());
-				return;
-			}
-			committed.forEach((partition, offset) -> {
-				PartitionTracker tracker = this.trackers.get(partition);
-				if (tracker != null) {
-					tracker.markCommitted(offset.offset());
-				}
-			});
-		});
-	}
-
-	private static Map<TopicPartition, OffsetAndMetadata> commitPoints(Collection<PartitionTracker> trackers) {
-		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-		for (PartitionTracker tracker : trackers) {
-			long point = tracker.commitPoint();
-			if (point >= 0) {
-				offsets.put(tracker.partition, new OffsetAndMetadata(point));
-			}
-		}
-		return offsets;
-	}
-
-	private void commitSync(Collection<PartitionTracker> trackers) {
-		Map<TopicPartition, OffsetAndMetadata> offsets = commitPoints(trackers);
-		if (offsets.isEmpty()) {
-			return;
-		}
-		try {
-			this.consumer.commitSync(offsets, Duration.ofSeconds(10));
-			for (PartitionTracker tracker : trackers) {
-				OffsetAndMetadata offset = offsets.get(tracker.partition);
-				if (offset != null) {
-					tracker.markCommitted(offset.offset());
-				}
-			}
-		}
-		catch (WakeupException ex) {
-			throw ex;
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Commit of {} for '{}' failed; those records will be delivered again: {}", offsets, this.id,
-					ex.toString());
-		}
-	}
-
-	private static boolean awaitSettled(Collection<PartitionTracker> trackers, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		try {
-			for (PartitionTracker tracker : trackers) {
-				long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-				if (!tracker.awaitSettled(Math.max(0, left))) {
-					return false;
-				}
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
 	/** Graceful stop: no more fetching, wait for in-flight work up to the timeout, commit, drop the rest. */
 	private void drain(Duration timeout) {
 		this.consumer.pause(this.consumer.assignment());
 		this.fetchPaused = true;
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() - deadline < 0 && unsettled() > 0) {
+		while (System.nanoTime() - deadline < 0 && this.committer.unsettled() > 0) {
 			// keep the membership alive while work finishes; partitions are paused, nothing is fetched
 			this.consumer.poll(Duration.ofMillis(Math.min(50, Math.max(1,
 					TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))));
-			commitIfDue();
+			this.committer.commitIfDue();
 		}
-		this.trackers.values().forEach((tracker) -> tracker.revoked = true);
+		this.committer.revokeAll();
 		this.dispatcher.close();
-		commitSync(this.trackers.values());
-		int left = unsettled();
+		// everything committable is committed: the revocation inside consumer.close() has nothing to wait for
+		int left = this.committer.commitAllAndForget();
 		if (left > 0) {
 			logger.info("Subscription '{}' closed with {} records unfinished; they will be delivered again", this.id,
 					left);
 		}
-		// everything committable is committed: the revocation inside consumer.close() has nothing to wait for
-		this.trackers.clear();
-	}
-
-	private int unsettled() {
-		int sum = 0;
-		for (PartitionTracker tracker : this.trackers.values()) {
-			sum += tracker.unsettled();
-		}
-		return sum;
 	}
 
 	/** Runs on the poll thread, inside {@code poll}. */
@@ -404,41 +306,17 @@ final class KafkaSubscription implements Subscription {
 
 		@Override
 		public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-			if (partitions.isEmpty()) {
-				return;
-			}
-			KafkaSubscription.this.revocations.incrementAndGet();
-			List<PartitionTracker> revoked = new ArrayList<>();
-			for (TopicPartition partition : partitions) {
-				PartitionTracker tracker = KafkaSubscription.this.trackers.remove(partition);
-				if (tracker != null) {
-					tracker.revoked = true;
-					revoked.add(tracker);
-				}
-			}
-			if (!awaitSettled(revoked, KafkaSubscription.this.options.revocationTimeout())) {
-				logger.warn("Subscription '{}': work of revoked partitions {} still running after {}; committing "
-						+ "what finished", KafkaSubscription.this.id, partitions,
-						KafkaSubscription.this.options.revocationTimeout());
-			}
-			commitSync(revoked);
+			KafkaSubscription.this.committer.revoked(partitions);
 		}
 
 		@Override
 		public void onPartitionsLost(Collection<TopicPartition> partitions) {
-			for (TopicPartition partition : partitions) {
-				PartitionTracker tracker = KafkaSubscription.this.trackers.remove(partition);
-				if (tracker != null) {
-					tracker.revoked = true;
-				}
-			}
+			KafkaSubscription.this.committer.lost(partitions);
 		}
 
 		@Override
 		public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-			for (TopicPartition partition : partitions) {
-				KafkaSubscription.this.trackers.put(partition, new PartitionTracker(partition));
-			}
+			KafkaSubscription.this.committer.assigned(partitions);
 			if (KafkaSubscription.this.fetchPaused && !partitions.isEmpty()) {
 				KafkaSubscription.this.consumer.pause(partitions);
 			}
@@ -555,12 +433,12 @@ final class KafkaSubscription implements Subscription {
 
 	/** @return non-empty revocations seen by this subscription's consumer */
 	int revocations() {
-		return this.revocations.get();
+		return this.committer.revocations();
 	}
 
-	/** @return whether the partitions are paused right now (poll thread state, racy snapshot) */
+	/** @return the assigned partitions (racy snapshot) */
 	Set<TopicPartition> assignedPartitions() {
-		return Set.copyOf(this.trackers.keySet());
+		return this.committer.partitions();
 	}
 
 	@Override
