@@ -54,10 +54,11 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * <pre>
  * mvn -B -pl eventbus-benchmark -am package -DskipTests
- * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.kafka.KafkaTransportBenchmark [scale]
+ * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.kafka.KafkaTransportBenchmark [scale [sections]]
  * </pre>
  *
- * {@code scale} (default 1.0) multiplies the message counts.
+ * {@code scale} (default 1.0) multiplies the message counts; {@code sections} (default
+ * {@code publish,consume,slow,seed}) picks the benchmarks to run.
  */
 public final class KafkaTransportBenchmark {
 
@@ -80,6 +81,7 @@ public final class KafkaTransportBenchmark {
 	public static void main(String[] args) throws Exception {
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 		double scale = (args.length > 0) ? Double.parseDouble(args[0]) : 1.0;
+		List<String> sections = List.of(((args.length > 1) ? args[1] : "publish,consume,slow,seed").split(","));
 		Map<String, String> brokerProperties = new HashMap<>();
 		brokerProperties.put("offsets.topic.num.partitions", "3");
 		brokerProperties.put("group.initial.rebalance.delay.ms", "0");
@@ -89,10 +91,18 @@ public final class KafkaTransportBenchmark {
 		String loadBefore = load();
 		KafkaTransportBenchmark benchmark = new KafkaTransportBenchmark(broker, scale);
 		try {
-			benchmark.publish();
-			benchmark.consume();
-			benchmark.slowHandler();
-			benchmark.seedScenario();
+			if (sections.contains("publish")) {
+				benchmark.publish();
+			}
+			if (sections.contains("consume")) {
+				benchmark.consume();
+			}
+			if (sections.contains("slow")) {
+				benchmark.slowHandler();
+			}
+			if (sections.contains("seed")) {
+				benchmark.seedScenario();
+			}
 		}
 		finally {
 			System.out.println();
@@ -203,6 +213,55 @@ public final class KafkaTransportBenchmark {
 				String.format(Locale.ROOT, "%.2f× raw; %.2f× raw+headers", busRate / rawRate, busRate / rawHeaders));
 		row("publish 1 KiB", "bus (flush-messages 0)", busNoCount,
 				String.format(Locale.ROOT, "%.2f× raw; %.2f× raw+headers", busNoCount / rawRate, busNoCount / rawHeaders));
+		publishSmallWithHighThroughputPreset(topic, random);
+	}
+
+	/**
+	 * 100-byte payloads with the starter's high-throughput producer settings (linger 20 ms, 256 KiB
+	 * batches, acks 1, 10 in flight): small records are where the message-count trigger fires, so
+	 * this compares the preset with flush-messages 100 and 0.
+	 */
+	private void publishSmallWithHighThroughputPreset(String topic, Random random) throws Exception {
+		int n = count(200_000);
+		String[] payloads = new String[1000];
+		for (int i = 0; i < payloads.length; i++) {
+			StringBuilder text = new StringBuilder(98);
+			for (int c = 0; c < 98; c++) {
+				text.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+			}
+			payloads[i] = text.toString();
+		}
+		KafkaOptions counted = options().toBuilder().producer(highThroughputProducer(100)).build();
+		KafkaOptions uncounted = options().toBuilder().producer(highThroughputProducer(0)).build();
+		List<Double> countedRates = new ArrayList<>();
+		List<Double> uncountedRates = new ArrayList<>();
+		try (KafkaEventBus countedBus = KafkaEventBus.builder(counted).build();
+				KafkaEventBus uncountedBus = KafkaEventBus.builder(uncounted).build()) {
+			busPublish(countedBus, topic, payloads, n / 5);
+			busPublish(uncountedBus, topic, payloads, n / 5);
+			for (int trial = 0; trial < 3; trial++) {
+				countedRates.add(busPublish(countedBus, topic, payloads, n));
+				uncountedRates.add(busPublish(uncountedBus, topic, payloads, n));
+			}
+		}
+		double countedRate = median(countedRates);
+		double uncountedRate = median(uncountedRates);
+		row("publish 100 B, high-throughput preset", "bus (flush-messages 0, the preset)", uncountedRate,
+				n + " msgs, median of 3");
+		row("publish 100 B, high-throughput preset", "bus (flush-messages 100)", countedRate,
+				String.format(Locale.ROOT, "%.2f× flush-messages 0", countedRate / uncountedRate));
+	}
+
+	private static KafkaProducerOptions highThroughputProducer(int flushMessages) {
+		return KafkaProducerOptions.builder()
+			.flushFrequency(Duration.ofMillis(20))
+			.flushBytes(256 * 1024)
+			.acks("1")
+			.idempotence(false)
+			.maxInFlight(10)
+			.bufferMemory(64L * 1024 * 1024)
+			.flushMessages(flushMessages)
+			.build();
 	}
 
 	private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

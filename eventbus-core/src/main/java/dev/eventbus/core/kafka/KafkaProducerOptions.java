@@ -121,14 +121,15 @@ public final class KafkaProducerOptions {
 
 	/**
 	 * Send once this many records are buffered, even if {@link #flushFrequency()} has not elapsed.
-	 * The Java client has no message-count trigger, so the bus enforces it: the publisher counts the
-	 * records handed to the client since the last flush and, when the count reaches this value,
-	 * wakes its flusher thread ({@code eventbus-kafka-flusher}), which calls
-	 * {@code Producer.flush()}. While that flush runs, the client sends every buffered batch at once
-	 * (linger is skipped for batches appended meanwhile), then the count starts again. Publishing
-	 * threads never block on it. {@code 0} turns the trigger off (the client batches by
-	 * {@link #flushBytes()} and {@link #flushFrequency()} only), which is the better choice for
-	 * sustained high rates where batches fill by bytes anyway.
+	 * The Java client batches per partition by bytes and time only, so the bus enforces it: per
+	 * partition it counts the records handed to the client since that partition's batch last went
+	 * out (it reached {@link #flushBytes()} of uncompressed data, its first record became
+	 * {@link #flushFrequency()} old, or a flush ran). When one partition's count reaches this value,
+	 * its flusher thread ({@code eventbus-kafka-flusher}) calls {@code Producer.flush()}, which sends
+	 * every buffered batch at once (linger is skipped for batches appended while it runs). At most
+	 * one flush runs at a time and publishing threads never block on it. The trigger therefore fires
+	 * only for many small records on one partition within one flush frequency. {@code 0} turns it
+	 * off (the client batches by {@link #flushBytes()} and {@link #flushFrequency()} only).
 	 * @return the message-count trigger, 0 when off
 	 */
 	public int flushMessages() {

@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.eventbus.core.api.PublishException;
 import dev.eventbus.core.api.PublishReceipt;
@@ -27,6 +29,7 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +39,26 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  * Sends wire messages with the bus's one producer and turns the client's outcomes into receipts or
  * clear exceptions. Also enforces {@link KafkaProducerOptions#flushMessages()} with a flusher thread.
  *
- * <p>Threads: any application thread calls {@link #send}; the client's I/O thread completes the
- * futures; the flusher thread ({@code eventbus-kafka-flusher}) only calls {@code Producer.flush()}.
- * {@code sinceFlush} and {@code flushRequested} are atomics shared by senders and the flusher.
+ * <p><b>flush-messages.</b> The Java client batches per partition by bytes ({@code batch.size}) and
+ * time ({@code linger.ms}) only. The bus models each partition's open batch with a {@link BatchCount}:
+ * records and bytes handed to the producer since that batch last went out, which happens when it
+ * reaches {@code flush-bytes}, when its first record is {@code flush-frequency} old, or when a flush
+ * ran. When one partition's count reaches {@code flush-messages}, the flusher calls
+ * {@code Producer.flush()}. Keyed records are mapped to partitions with the client's default
+ * murmur2 rule; unkeyed records share one count per topic (the client's sticky partitioner fills
+ * one partition at a time). At most one flush runs at a time.
+ *
+ * <p>Threads: any application thread calls {@link #send} and updates the counts (each guarded by
+ * itself); the client's I/O thread completes the futures; the flusher thread
+ * ({@code eventbus-kafka-flusher}) only calls {@code Producer.flush()} and advances
+ * {@code flushEpoch}, which voids every count. {@code flushRequested} is shared by both.
  */
 final class KafkaPublisher implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(KafkaPublisher.class);
+
+	/** How often a topic's partition count is read again from the producer's metadata. */
+	private static final long PARTITION_COUNT_REFRESH_NANOS = Duration.ofSeconds(30).toNanos();
 
 	private final KafkaOptions options;
 
@@ -54,7 +70,16 @@ final class KafkaPublisher implements AutoCloseable {
 
 	private final int flushMessages;
 
-	private final AtomicInteger sinceFlush = new AtomicInteger();
+	private final long lingerNanos;
+
+	private final int batchBytes;
+
+	/** Advanced when a flush starts and ends: counts from an older epoch are void. */
+	private final AtomicLong flushEpoch = new AtomicLong();
+
+	private final Map<String, TopicCounts> counts = new ConcurrentHashMap<>();
+
+	private final AtomicInteger flushRequests = new AtomicInteger();
 
 	private final AtomicBoolean flushRequested = new AtomicBoolean();
 
@@ -71,6 +96,8 @@ final class KafkaPublisher implements AutoCloseable {
 		this.factory.setPhysicalCloseTimeout((int) Math.max(1, closeTimeout.toSeconds()));
 		this.producer = this.factory.createProducer();
 		this.flushMessages = options.producer().flushMessages();
+		this.lingerNanos = options.producer().flushFrequency().toNanos();
+		this.batchBytes = options.producer().flushBytes();
 		if (this.flushMessages > 0) {
 			this.flusher = new Thread(this::flushLoop, "eventbus-kafka-flusher");
 			this.flusher.setDaemon(true);
@@ -111,7 +138,9 @@ final class KafkaPublisher implements AutoCloseable {
 		finally {
 			returned.set(true);
 		}
-		requestFlushIfDue();
+		if (this.flusher != null && !result.isDone()) {
+			requestFlushIfDue(topic, message);
+		}
 		return result;
 	}
 
@@ -190,11 +219,103 @@ final class KafkaPublisher implements AutoCloseable {
 		return result;
 	}
 
-	private void requestFlushIfDue() {
-		if (this.flusher != null && this.sinceFlush.incrementAndGet() >= this.flushMessages
-				&& this.flushRequested.compareAndSet(false, true)) {
+	private void requestFlushIfDue(String topic, WireMessage message) {
+		long size = message.payload().length + ((message.key() != null) ? message.key().length() : 0);
+		for (Map.Entry<String, String> header : message.headers().entrySet()) {
+			size += header.getKey().length() + header.getValue().length();
+		}
+		BatchCount count;
+		try {
+			count = batchCount(topic, message.key());
+		}
+		catch (RuntimeException ex) {
+			// the producer is closing: nothing left to flush
+			return;
+		}
+		if (count.add(size, System.nanoTime(), this.flushEpoch.get()) && this.flushRequested.compareAndSet(false, true)) {
+			this.flushRequests.incrementAndGet();
 			this.flushSignal.release();
 		}
+	}
+
+	private BatchCount batchCount(String topic, @Nullable String key) {
+		long now = System.nanoTime();
+		TopicCounts topicCounts = this.counts.get(topic);
+		if (topicCounts == null || now - topicCounts.refreshAt > 0) {
+			// the send above waited for the topic's metadata, so this does not block
+			int partitions = Math.max(1, this.producer.partitionsFor(topic).size());
+			topicCounts = new TopicCounts(partitions, now + PARTITION_COUNT_REFRESH_NANOS);
+			this.counts.put(topic, topicCounts);
+		}
+		if (key == null) {
+			return topicCounts.unkeyed;
+		}
+		byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+		return topicCounts.keyed[Utils.toPositive(Utils.murmur2(keyBytes)) % topicCounts.keyed.length];
+	}
+
+	/** @return flushes requested by the message count (tests) */
+	int flushRequests() {
+		return this.flushRequests.get();
+	}
+
+	/** The counts of one topic: one per partition for keyed records, one for unkeyed records. */
+	private final class TopicCounts {
+
+		final BatchCount[] keyed;
+
+		final BatchCount unkeyed = new BatchCount();
+
+		final long refreshAt;
+
+		TopicCounts(int partitions, long refreshAt) {
+			this.keyed = new BatchCount[partitions];
+			for (int i = 0; i < partitions; i++) {
+				this.keyed[i] = new BatchCount();
+			}
+			this.refreshAt = refreshAt;
+		}
+
+	}
+
+	/**
+	 * Records and bytes handed to the producer for one partition since its batch last went out, as
+	 * far as the bus can tell. Guarded by itself; any publishing thread.
+	 */
+	private final class BatchCount {
+
+		private int records;
+
+		private long bytes;
+
+		private long firstAt;
+
+		private long epoch = -1;
+
+		/** @return whether this record makes the count due for a flush */
+		synchronized boolean add(long size, long now, long currentEpoch) {
+			if (this.epoch != currentEpoch || this.records == 0 || now - this.firstAt >= KafkaPublisher.this.lingerNanos) {
+				// a flush ran, or the batch lingered out and was sent: this record opens a new batch
+				this.records = 0;
+				this.bytes = 0;
+				this.firstAt = now;
+				this.epoch = currentEpoch;
+			}
+			this.records++;
+			this.bytes += size;
+			if (this.bytes >= KafkaPublisher.this.batchBytes) {
+				// the batch filled by bytes: the client sends it without the bus
+				this.records = 0;
+				this.bytes = 0;
+				return false;
+			}
+			if (this.records >= KafkaPublisher.this.flushMessages) {
+				this.records = 0;
+				return true;
+			}
+			return false;
+		}
+
 	}
 
 	private void flushLoop() {
@@ -205,7 +326,7 @@ final class KafkaPublisher implements AutoCloseable {
 			catch (InterruptedException ex) {
 				return;
 			}
-			this.sinceFlush.set(0);
+			this.flushEpoch.incrementAndGet();
 			this.flushRequested.set(false);
 			try {
 				this.producer.flush();
@@ -215,6 +336,8 @@ final class KafkaPublisher implements AutoCloseable {
 					logger.debug("Flush of the event bus producer failed", ex);
 				}
 			}
+			// records appended while the flush ran were sent without lingering: they open no batch to count
+			this.flushEpoch.incrementAndGet();
 		}
 	}
 

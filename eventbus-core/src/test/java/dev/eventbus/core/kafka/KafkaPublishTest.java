@@ -15,6 +15,8 @@ import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishException;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.PublishTimeoutException;
+import dev.eventbus.core.codec.WireMessage;
+import dev.eventbus.core.metrics.EventBusObserver;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
@@ -22,6 +24,7 @@ import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
 import org.apache.kafka.common.quota.ClientQuotaFilterComponent;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +111,84 @@ class KafkaPublishTest {
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
 		}
+	}
+
+	@Test
+	void flushMessagesCountsTheRecordsOfEachPartitionSeparately() {
+		String topic = broker.createTopic("publish-flush-partitions", 3);
+		KafkaOptions options = broker.options()
+			.producer(KafkaProducerOptions.builder()
+				.flushFrequency(Duration.ofSeconds(60))
+				.deliveryTimeout(Duration.ofSeconds(120))
+				.flushMessages(5)
+				.build())
+			.build();
+		List<String> keys = oneKeyPerPartition(3);
+		try (KafkaPublisher publisher = new KafkaPublisher(options, EventBusObserver.NOOP, Duration.ofSeconds(5))) {
+			List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+			// 12 records, more than flush-messages, but no partition's batch holds 5 of them
+			for (int round = 0; round < 4; round++) {
+				for (String key : keys) {
+					futures.add(publisher.send(topic, message(key, 10), "id"));
+				}
+			}
+			assertThat(publisher.flushRequests()).isZero();
+			futures.add(publisher.send(topic, message(keys.get(0), 10), "id"));
+			assertThat(publisher.flushRequests()).isOne();
+			// linger is 60 s: only the flush sends them
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
+			// the bus's partition of each key is the client's
+			for (int i = 0; i < futures.size(); i++) {
+				assertThat(futures.get(i).join().partition()).isEqualTo((i < 12) ? i % 3 : 0);
+			}
+		}
+	}
+
+	@Test
+	void flushMessagesLeavesBatchesThatFillByBytesToTheClient() {
+		String topic = broker.createTopic("publish-flush-bytes", 1);
+		KafkaOptions options = broker.options()
+			.producer(KafkaProducerOptions.builder()
+				.flushFrequency(Duration.ofSeconds(60))
+				.deliveryTimeout(Duration.ofSeconds(120))
+				.flushBytes(4096)
+				.flushMessages(5)
+				.build())
+			.build();
+		try (KafkaPublisher publisher = new KafkaPublisher(options, EventBusObserver.NOOP, Duration.ofSeconds(5))) {
+			List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+			// 2 KiB records: every second one fills a 4 KiB batch, which the client sends by itself
+			for (int i = 0; i < 10; i++) {
+				futures.add(publisher.send(topic, message("k", 2048), "id"));
+			}
+			assertThat(publisher.flushRequests()).isZero();
+			for (int i = 0; i < 5; i++) {
+				futures.add(publisher.send(topic, message("k", 10), "id"));
+			}
+			assertThat(publisher.flushRequests()).isOne();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
+		}
+	}
+
+	private static WireMessage message(String key, int size) {
+		return new WireMessage(key, Map.of("ce_id", "id"), "x".repeat(size).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/** @return keys that the client's default partitioner puts in partitions 0, 1, 2, ... */
+	private static List<String> oneKeyPerPartition(int partitions) {
+		String[] keys = new String[partitions];
+		int found = 0;
+		for (int i = 0; found < partitions; i++) {
+			String key = "key-" + i;
+			int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+			if (keys[partition] == null) {
+				keys[partition] = key;
+				found++;
+			}
+		}
+		return List.of(keys);
 	}
 
 	@Test

@@ -100,9 +100,10 @@ public class EventBusKafkaProperties {
 
 		/**
 		 * Number of buffered events that triggers a send before flush-frequency elapses. The Java client
-		 * has no message-count trigger: the bus counts the events it hands to the client and calls
-		 * Producer.flush() from its flusher thread (eventbus-kafka-flusher) when the count is reached. 0
-		 * turns the trigger off, which suits sustained high rates where batches fill by bytes anyway.
+		 * has no message-count trigger: the bus counts, per partition, the events it handed to the client
+		 * since that partition's batch last went out (by flush-bytes, flush-frequency or a flush) and
+		 * calls Producer.flush() from its flusher thread (eventbus-kafka-flusher) when one count is
+		 * reached. 0 turns the trigger off.
 		 */
 		private int flushMessages = 100;
 
