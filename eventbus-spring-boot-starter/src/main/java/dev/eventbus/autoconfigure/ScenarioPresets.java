@@ -27,7 +27,7 @@ public final class ScenarioPresets {
 		PRESETS.put(Scenario.HIGH_THROUGHPUT, presets(
 				"eventbus.kafka.producer.compression", "lz4",
 				"eventbus.kafka.producer.flush-frequency", "20ms",
-				// measured (docs/benchmarks.md, flush-messages): 100 costs 0.73-0.77x with 100 B records
+				// measured (docs/benchmarks.md, flush-messages): 100 costs 0.68-0.82x throughput with 100 B records
 				"eventbus.kafka.producer.flush-messages", "0",
 				"eventbus.kafka.producer.flush-bytes", "256KB",
 				"eventbus.kafka.producer.acks", "1",
