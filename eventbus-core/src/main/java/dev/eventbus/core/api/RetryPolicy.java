@@ -24,6 +24,9 @@ public final class RetryPolicy {
 	/** Default growth factor of the delay. */
 	public static final double DEFAULT_MULTIPLIER = 2.0;
 
+	/** Longest backoff accepted: retries hold their key's lane, so longer waits are a design error. */
+	public static final Duration MAX_ALLOWED_BACKOFF = Duration.ofDays(1);
+
 	private static final RetryPolicy DEFAULTS = builder().build();
 
 	private static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -172,6 +175,10 @@ public final class RetryPolicy {
 			if (this.maxBackoff == null || this.maxBackoff.compareTo(this.initialBackoff) < 0) {
 				throw new IllegalArgumentException("retry maxBackoff (" + this.maxBackoff
 						+ ") must not be shorter than initialBackoff (" + this.initialBackoff + ")");
+			}
+			if (this.maxBackoff.compareTo(MAX_ALLOWED_BACKOFF) > 0) {
+				throw new IllegalArgumentException("retry maxBackoff must be at most " + MAX_ALLOWED_BACKOFF
+						+ " but was " + this.maxBackoff + ": a retry holds its key's lane while it waits");
 			}
 			if (!(this.multiplier >= 1.0) || Double.isInfinite(this.multiplier)) {
 				throw new IllegalArgumentException("retry multiplier must be at least 1.0 but was " + this.multiplier);

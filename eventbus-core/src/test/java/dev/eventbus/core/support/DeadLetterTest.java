@@ -1,0 +1,93 @@
+package dev.eventbus.core.support;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.eventbus.core.codec.WireMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeadLetterTest {
+
+	private static final byte[] PAYLOAD = "{\"orderId\":\"o-1\"}".getBytes(StandardCharsets.UTF_8);
+
+	private static WireMessage original() {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("ce_specversion", "1.0");
+		headers.put("ce_id", "id-1");
+		headers.put("content-type", "application/json");
+		return new WireMessage("order-1", headers, PAYLOAD);
+	}
+
+	@Test
+	void kafkaWireFormKeepsTheOriginalAndAddsEveryDeadLetterHeader() {
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 2, 41L, null),
+				DeadLetter.REASON_FAILED, "java.lang.IllegalStateException", "stock service down", 3, "billing");
+		WireMessage wire = deadLetter.toWireMessage();
+		assertThat(wire.key()).isEqualTo("order-1");
+		assertThat(wire.payload()).isEqualTo(PAYLOAD);
+		assertThat(wire.headers()).containsExactly(Map.entry("ce_specversion", "1.0"), Map.entry("ce_id", "id-1"),
+				Map.entry("content-type", "application/json"),
+				Map.entry(DeadLetter.HEADER_ORIGINAL_TOPIC, "orders"),
+				Map.entry(DeadLetter.HEADER_ORIGINAL_PARTITION, "2"), Map.entry(DeadLetter.HEADER_ORIGINAL_OFFSET, "41"),
+				Map.entry(DeadLetter.HEADER_EXCEPTION_CLASS, "java.lang.IllegalStateException"),
+				Map.entry(DeadLetter.HEADER_EXCEPTION_MESSAGE, "stock service down"),
+				Map.entry(DeadLetter.HEADER_ATTEMPTS, "3"), Map.entry(DeadLetter.HEADER_REASON, "failed"),
+				Map.entry(DeadLetter.HEADER_GROUP, "billing"));
+		assertThat(wire.headers()).doesNotContainKey(DeadLetter.HEADER_ORIGINAL_SEQUENCE);
+	}
+
+	@Test
+	void natsWireFormCarriesTheStreamSequenceInsteadOfPartitionAndOffset() {
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), null, null, 977L),
+				DeadLetter.REASON_POISON, "dev.eventbus.core.api.SerializationException", "missing header ce-type", 0,
+				"audit");
+		WireMessage wire = deadLetter.toWireMessage();
+		assertThat(wire.headers()).containsEntry(DeadLetter.HEADER_ORIGINAL_SEQUENCE, "977")
+			.containsEntry(DeadLetter.HEADER_REASON, "poison")
+			.containsEntry(DeadLetter.HEADER_ATTEMPTS, "0")
+			.doesNotContainKeys(DeadLetter.HEADER_ORIGINAL_PARTITION, DeadLetter.HEADER_ORIGINAL_OFFSET);
+	}
+
+	@Test
+	void theOriginalMessageIsNotModified() {
+		WireMessage original = original();
+		new DeadLetter(new InboundMessage("orders", original, 0, 1L, null), DeadLetter.REASON_FAILED, "E", "m", 1, "g")
+			.toWireMessage();
+		assertThat(original.headers()).hasSize(3);
+	}
+
+	@Test
+	void controlCharactersInTheExceptionMessageBecomeSpaces() {
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
+				DeadLetter.REASON_FAILED, "E", "line one\r\nline two\tand\u0000nul\u0085", 1, "g");
+		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
+			.isEqualTo("line one  line two and nul ");
+	}
+
+	@Test
+	void longExceptionMessageIsTruncatedToTheLimit() {
+		String message = "x".repeat(DeadLetter.MAX_MESSAGE_LENGTH) + "TAIL";
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
+				DeadLetter.REASON_FAILED, "E", message, 1, "g");
+		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
+			.hasSize(DeadLetter.MAX_MESSAGE_LENGTH)
+			.doesNotContain("TAIL");
+	}
+
+	@Test
+	void emptyExceptionMessageIsKeptAsAnEmptyHeader() {
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
+				DeadLetter.REASON_FAILED, "E", "", 1, "g");
+		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE)).isEmpty();
+	}
+
+	@Test
+	void deadLetterDestinationsFollowTheTransportConventions() {
+		assertThat(DeadLetter.kafkaTopic("orders")).isEqualTo("orders-dlt");
+		assertThat(DeadLetter.natsSubject("orders")).isEqualTo("orders.dlt");
+	}
+
+}
