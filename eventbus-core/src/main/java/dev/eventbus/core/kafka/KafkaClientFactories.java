@@ -8,6 +8,7 @@ import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
@@ -93,6 +94,8 @@ public final class KafkaClientFactories {
 		config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(
 				(consumer.requestTimeout() != null) ? consumer.requestTimeout() : options.network().requestTimeout()));
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, consumer.isolationLevel());
+		// only the partitions that move are revoked, so a joining member does not stall the others
+		config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
 		overlay(config, "kafka.properties", options.properties());
 		overlay(config, "kafka.consumer.properties", consumer.properties());
 		return config;

@@ -116,7 +116,8 @@ class KafkaClientFactoriesTest {
 					entry("max.poll.records", 500), entry("session.timeout.ms", 45000),
 					entry("heartbeat.interval.ms", 3000), entry("max.poll.interval.ms", 300000),
 					entry("request.timeout.ms", 30000), entry("isolation.level", "read_uncommitted"),
-					entry("key.deserializer", StringDeserializer.class));
+					entry("key.deserializer", StringDeserializer.class), entry("partition.assignment.strategy",
+							"org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
 		}
 
 		@Test
