@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class NatsOptionsTests {
+class NatsOptionsTest {
 
 	private static final ConnectionListener NO_EVENTS = (connection, event) -> {
 	};
