@@ -62,6 +62,15 @@ import org.slf4j.LoggerFactory;
  * are retried in the key's lane and then dead-lettered to {@code <topic>-dlt}, a memory topic like
  * any other, with the {@link DeadLetter} headers; poison goes there at once.
  *
+ * <p><b>Subscriptions.</b> A subscription's id is {@code <group>/<topic>[,<topic>...]}; a second
+ * subscription with the same group and topics on this bus gets {@code #2} appended, and so on.
+ * {@link Subscription#pause() Pausing} one member of a group moves its idle aggregates to the other
+ * members; an aggregate with events still in flight at the paused member holds the group's delivery
+ * until they finished. {@link Subscription#close(Duration) Closing} a member lets its events in
+ * flight finish within the timeout; the ones that did not are delivered again to another member of
+ * the group (or kept until one subscribes). {@link Subscription#lag()} counts the events the topics
+ * keep that were not yet handed to the group.
+ *
  * <p>Thread-safe.
  */
 public final class MemoryEventBus implements EventBus {

@@ -1,7 +1,9 @@
 package dev.eventbus.core.memory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +13,7 @@ import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.PublishTimeoutException;
+import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
@@ -94,6 +97,8 @@ class MemoryEventBusLifecycleTest {
 			bus.publish("orders-pause", order(i));
 		}
 		await().atMost(TIMEOUT).until(() -> handled.get() == 10);
+		assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+			.contains("eventbus-memory-orders-pause-billing");
 
 		subscription.pause();
 		for (int i = 10; i < 20; i++) {
@@ -139,6 +144,37 @@ class MemoryEventBusLifecycleTest {
 		assertThat(subscription.pending()).isZero();
 		assertThat(subscription.lag()).isEqualTo(1);
 		assertThat(bus.subscriptions()).isEmpty();
+	}
+
+	@Test
+	void eventsAClosedMemberDidNotFinishAreRedeliveredInOrderToAnotherMemberOfTheGroup() {
+		MemoryEventBus bus = bus(MemoryOptions.defaults());
+		List<String> first = new CopyOnWriteArrayList<>();
+		List<String> second = new CopyOnWriteArrayList<>();
+		SubscriptionOptions slowRetry = SubscriptionOptions.builder("billing")
+			.retryPolicy(RetryPolicy.builder()
+				.maxAttempts(3)
+				.initialBackoff(Duration.ofMinutes(1))
+				.maxBackoff(Duration.ofMinutes(1))
+				.build())
+			.build();
+		Subscription failing = bus.subscribe("orders-handover", Order.class, slowRetry, (envelope, context) -> {
+			first.add(envelope.payload().id());
+			throw new IllegalStateException("database down");
+		});
+		bus.publish("orders-handover", Envelope.of("order-1", "OrderPlaced", new Order("order-1-a", 1)));
+		bus.publish("orders-handover", Envelope.of("order-1", "OrderPlaced", new Order("order-1-b", 2)));
+		await().atMost(TIMEOUT).until(() -> first.size() == 1 && failing.pending() == 2);
+		bus.subscribe("orders-handover", Order.class, SubscriptionOptions.of("billing"),
+				(envelope, context) -> second.add(envelope.payload().id()));
+
+		failing.close(Duration.ofMillis(100));
+
+		await().atMost(TIMEOUT).until(() -> second.size() == 2);
+		assertThat(second).containsExactly("order-1-a", "order-1-b");
+		assertThat(first).containsExactly("order-1-a");
+		assertThat(failing.pending()).isZero();
+		assertThat(bus.subscriptions()).hasSize(1);
 	}
 
 	@Test
