@@ -189,7 +189,11 @@ class NatsPublishTest {
 				assertThat(bus.connectionStatus().connected()).isTrue();
 				assertThat(bus.connectionStatus().serverUrl()).contains(Integer.toString(secured.port()));
 			}
-			NatsOptions none = NatsOptions.builder().servers(secured.url()).maxReconnects(0).build();
+			NatsOptions none = NatsOptions.builder()
+				.servers(secured.url())
+				.maxReconnects(0)
+				.connectionTimeout(Duration.ofSeconds(1))
+				.build();
 			assertThatThrownBy(() -> NatsEventBus.builder(none).build()).isInstanceOf(EventBusException.class)
 				.hasMessageContaining(secured.url())
 				.hasMessageContaining("Authorization Violation")
@@ -197,6 +201,7 @@ class NatsPublishTest {
 			NatsOptions wrong = NatsOptions.builder()
 				.servers(secured.url())
 				.maxReconnects(0)
+				.connectionTimeout(Duration.ofSeconds(1))
 				.username("app")
 				.password("wrong")
 				.build();
