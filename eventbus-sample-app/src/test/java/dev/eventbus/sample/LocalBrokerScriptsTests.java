@@ -32,14 +32,15 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code scripts/kafka.sh} as a user runs it: start a standalone KRaft broker from the Maven Central
- * jars on a free port, run the sample app with the {@code kafka} profile against it, publish and
- * handle orders, then stop the broker. Skipped, saying why, only when the broker jars cannot be
- * resolved by Maven (no Maven, no network and an empty local repository).
+ * {@code scripts/kafka.sh} and {@code scripts/nats.sh} as a user runs them: start the broker on a free
+ * port with its state in a temporary folder, run the sample app with the {@code kafka} or
+ * {@code nats} profile against it, publish and handle an order, then stop the broker and check that
+ * its process is gone. The Kafka test is skipped, saying why, only when Maven cannot resolve the
+ * broker jars; the NATS test only when no {@code nats-server} is installed.
  */
-class LocalKafkaScriptTests {
+class LocalBrokerScriptsTests {
 
-	private static final Path SCRIPT = Path.of("..", "scripts", "kafka.sh").toAbsolutePath().normalize();
+	private static final Path SCRIPTS = Path.of("..", "scripts").toAbsolutePath().normalize();
 
 	@TempDir
 	Path dir;
@@ -52,37 +53,63 @@ class LocalKafkaScriptTests {
 	}
 
 	@Test
-	void scriptStartsABrokerTheKafkaProfilePublishesAndHandlesThroughAndStopStopsIt() throws Exception {
+	void kafkaScriptStartsABrokerTheKafkaProfilePublishesAndHandlesThroughAndStopStopsIt() throws Exception {
 		int port = freePort();
 		int controllerPort = freePort();
 		Map<String, String> env = Map.of("KAFKA_PORT", Integer.toString(port), "KAFKA_CONTROLLER_PORT",
 				Integer.toString(controllerPort), "KAFKA_DIR", this.dir.resolve("kafka").toString(), "KAFKA_HEAP_OPTS",
 				"-Xms128m -Xmx512m");
-		this.cleanups.add(() -> script(env, "stop"));
+		this.cleanups.add(() -> script("kafka.sh", env, "stop"));
 
-		Result start = script(env, "start");
+		Result start = script("kafka.sh", env, "start");
 		assumeThat(start.output()).as("the Kafka broker jars could not be resolved by Maven:%n%s", start.output())
 			.doesNotContain("could not resolve org.apache.kafka");
 		assertThat(start.exitCode()).as(start.output()).isZero();
 		assertThat(start.output()).contains("started (pid").contains("127.0.0.1:" + port);
-		Result again = script(env, "start");
+		Result again = script("kafka.sh", env, "start");
 		assertThat(again.exitCode()).isZero();
 		assertThat(again.output()).contains("already running");
-		assertThat(script(env, "status").exitCode()).isZero();
+		assertThat(script("kafka.sh", env, "status").exitCode()).isZero();
 		long pid = Long.parseLong(Files.readString(this.dir.resolve("kafka/kafka.pid")).trim());
 
+		publishAndHandleAnOrder("kafka", "--eventbus.kafka.bootstrap-servers=127.0.0.1:" + port);
+
+		stopAndCheckGone("kafka.sh", env, pid);
+	}
+
+	@Test
+	void natsScriptStartsAServerTheNatsProfilePublishesAndHandlesThroughAndStopStopsIt() throws Exception {
+		Result probe = run(List.of("bash", "-c", "command -v nats-server || ls /usr/sbin/nats-server"), Map.of());
+		assumeThat(probe.exitCode()).as("nats-server is not installed (apt-get install nats-server)").isZero();
+		int port = freePort();
+		Map<String, String> env = Map.of("NATS_PORT", Integer.toString(port), "NATS_DIR",
+				this.dir.resolve("nats").toString());
+		this.cleanups.add(() -> script("nats.sh", env, "stop"));
+
+		Result start = script("nats.sh", env, "start");
+		assertThat(start.exitCode()).as(start.output()).isZero();
+		assertThat(start.output()).contains("started (pid").contains("nats://127.0.0.1:" + port);
+		assertThat(script("nats.sh", env, "start").output()).contains("already running");
+		assertThat(script("nats.sh", env, "status").exitCode()).isZero();
+		long pid = Long.parseLong(Files.readString(this.dir.resolve("nats/nats.pid")).trim());
+
+		publishAndHandleAnOrder("nats", "--eventbus.nats.servers=nats://127.0.0.1:" + port);
+
+		stopAndCheckGone("nats.sh", env, pid);
+	}
+
+	private void publishAndHandleAnOrder(String profile, String serverArgument) throws Exception {
 		SpringApplication application = new SpringApplication(SampleApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setAdditionalProfiles("kafka");
-		try (ConfigurableApplicationContext context = application
-			.run("--eventbus.kafka.bootstrap-servers=127.0.0.1:" + port)) {
+		application.setAdditionalProfiles(profile);
+		try (ConfigurableApplicationContext context = application.run(serverArgument)) {
 			assertThat(context.getEnvironment().getProperty("eventbus.sample.embedded-kafka.bootstrap-servers"))
-				.as("no embedded broker with the kafka profile")
+				.as("no embedded broker with the " + profile + " profile")
 				.isNull();
 			EventBus bus = context.getBean(EventBus.class);
-			assertThat(bus.transport()).isEqualTo("kafka");
+			assertThat(bus.transport()).isEqualTo(profile);
 			OrderBook book = context.getBean(OrderBook.class);
-			String orderId = "ord-script-" + port;
+			String orderId = "ord-script-" + profile + "-" + System.nanoTime();
 			OrderPlaced placed = new OrderPlaced(orderId, "dora", BigDecimal.TEN, List.of("pen"));
 			bus.publish(OrderTopics.ORDERS, Envelope.of(orderId, OrderPlaced.TYPE, placed)).get(60, TimeUnit.SECONDS);
 			await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
@@ -91,30 +118,36 @@ class LocalKafkaScriptTests {
 				assertThat(view.audit()).hasSize(1);
 			});
 		}
+	}
 
-		Result stop = script(env, "stop");
+	private void stopAndCheckGone(String script, Map<String, String> env, long pid) {
+		Result stop = script(script, env, "stop");
 		assertThat(stop.exitCode()).as(stop.output()).isZero();
 		assertThat(stop.output()).contains("stopped (pid " + pid + ")");
 		assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-		Result status = script(env, "status");
-		assertThat(status.exitCode()).isEqualTo(3);
-		assertThat(script(env, "stop").output()).contains("not running");
+		assertThat(script(script, env, "status").exitCode()).isEqualTo(3);
+		assertThat(script(script, env, "stop").output()).contains("not running");
 	}
 
-	private Result script(Map<String, String> env, String command) {
+	private Result script(String script, Map<String, String> env, String command) {
+		return run(List.of("bash", SCRIPTS.resolve(script).toString(), command), env);
+	}
+
+	private Result run(List<String> commandLine, Map<String, String> env) {
+		String command = String.join(" ", commandLine);
 		try {
-			ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), command).redirectErrorStream(true);
+			ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
 			builder.environment().putAll(env);
 			Process process = builder.start();
 			byte[] output = process.getInputStream().readAllBytes();
 			if (!process.waitFor(5, TimeUnit.MINUTES)) {
 				process.destroyForcibly();
-				throw new IllegalStateException("scripts/kafka.sh " + command + " did not finish within 5 minutes");
+				throw new IllegalStateException(command + " did not finish within 5 minutes");
 			}
 			return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot run " + SCRIPT + ": " + ex.getMessage(), ex);
+			throw new IllegalStateException("cannot run " + command + ": " + ex.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
