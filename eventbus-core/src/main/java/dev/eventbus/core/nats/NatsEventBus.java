@@ -308,6 +308,20 @@ public final class NatsEventBus implements EventBus {
 		return this.publisher.inFlight();
 	}
 
+	/**
+	 * Asks the server for this account's JetStream statistics, for health checks: proves that the
+	 * connection is up and JetStream answers. Bounded by {@link NatsOptions#requestTimeout()}.
+	 * @return {@code streams}, {@code consumers}, {@code memory} and {@code storage} (bytes) of the
+	 * account
+	 * @throws IOException if the request failed or timed out
+	 * @throws JetStreamApiException if JetStream refused it (for example, not enabled)
+	 */
+	public Map<String, Long> jetStreamAccount() throws IOException, JetStreamApiException {
+		io.nats.client.api.AccountStatistics statistics = this.management.getAccountStatistics();
+		return Map.of("streams", statistics.getStreams(), "consumers", statistics.getConsumers(), "memory",
+				statistics.getMemory(), "storage", statistics.getStorage());
+	}
+
 	@Override
 	public void close() {
 		if (this.closed) {

@@ -129,7 +129,7 @@ final class KafkaOptionsMapper {
 			return new ArrayList<>(springKafka);
 		}
 		throw new EventBusConfigurationException("eventbus.kafka.bootstrap-servers",
-				"eventbus.transport is 'kafka' but no Kafka broker address is configured",
+				"eventbus.transport is 'kafka' but no broker address is configured: neither eventbus.kafka.bootstrap-servers nor spring.kafka.bootstrap-servers is set",
 				"Set eventbus.kafka.bootstrap-servers (or spring.kafka.bootstrap-servers) to the brokers' "
 						+ "host:port pairs, for example eventbus.kafka.bootstrap-servers=localhost:9092.");
 	}
