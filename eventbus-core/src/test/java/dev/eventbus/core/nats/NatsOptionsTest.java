@@ -73,6 +73,8 @@ class NatsOptionsTest {
 		assertThat(client.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(client.getMaxMessagesInOutgoingQueue()).isEqualTo(30_000);
 		assertThat(client.getConnectionListener()).isSameAs(listener);
+		// publishes fail at most a quarter of ack-timeout (10 s by default, capped at 1 s) after it
+		assertThat(client.getRequestCleanupInterval()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(client.isTLSRequired()).isFalse();
 		assertThat(options.toString()).contains("password=******").doesNotContain("s3cret");
 	}
