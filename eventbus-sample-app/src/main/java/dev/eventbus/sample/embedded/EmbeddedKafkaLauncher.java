@@ -20,6 +20,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.util.StringUtils;
 
@@ -44,6 +45,8 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 
 	/** Property holding the embedded broker's bootstrap servers once it runs. */
 	public static final String BOOTSTRAP_SERVERS_PROPERTY = "eventbus.sample.embedded-kafka.bootstrap-servers";
+
+	private static final String SYSTEM_PROPERTY = "eventbus.sample.embedded-kafka.system-brokers";
 
 	private static final Log logger = LogFactory.getLog(EmbeddedKafkaLauncher.class);
 
@@ -94,6 +97,10 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 		}
 		long start = System.nanoTime();
 		EmbeddedKafkaKraftBroker embedded = new EmbeddedKafkaKraftBroker(1, partitions);
+		// The broker publishes its address as a JVM-wide system property, by default
+		// spring.kafka.bootstrap-servers, which would outlive it and point later applications in this
+		// JVM (tests) at a stopped broker: use a private name, cleared on stop.
+		embedded.brokerListProperty(SYSTEM_PROPERTY);
 		embedded.kafkaPorts(port);
 		embedded.brokerProperty("auto.create.topics.enable", "true");
 		embedded.brokerProperty("group.initial.rebalance.delay.ms", "0");
@@ -127,6 +134,8 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 		if (embedded != null && this.stopped.compareAndSet(false, true)) {
 			logger.info("Stopping the embedded Kafka broker on " + embedded.getBrokersAsString());
 			embedded.destroy();
+			System.clearProperty(SYSTEM_PROPERTY);
+			System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
 		}
 	}
 

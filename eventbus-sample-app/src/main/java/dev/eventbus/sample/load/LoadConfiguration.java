@@ -25,4 +25,10 @@ class LoadConfiguration {
 		return new LoadCommandLineRunner(runner, properties, context);
 	}
 
+	@Bean
+	@ConditionalOnProperty(prefix = "eventbus.sample.load", name = "mode", havingValue = "consume")
+	ApplicationRunner loadConsumer(LoadRunner runner) {
+		return (args) -> runner.consume();
+	}
+
 }

@@ -16,6 +16,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class LoadProperties {
 
 	/**
+	 * What this process does: verify (publish and verify the handling here), publish (publish and
+	 * wait for the acknowledgements only) or consume (handle and journal load events from start-up
+	 * until stopped, publish nothing); publish and consume split a run over several processes.
+	 */
+	private Mode mode = Mode.VERIFY;
+
+	/**
 	 * Number of events to publish at start-up, then print the report and exit; 0 leaves the app
 	 * running normally.
 	 */
@@ -53,6 +60,14 @@ public class LoadProperties {
 	 * {@code handled-<pid>.log} (every delivery, written before the handler returns); none by default.
 	 */
 	private @Nullable Path journalDir;
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
 
 	public long getEvents() {
 		return this.events;
@@ -140,6 +155,20 @@ public class LoadProperties {
 
 	public void setJournalDir(@Nullable Path journalDir) {
 		this.journalDir = journalDir;
+	}
+
+	/** Role of this process in a load run. */
+	public enum Mode {
+
+		/** Publish, then verify the handling in this process. */
+		VERIFY,
+
+		/** Publish and wait for the acknowledgements; another process consumes. */
+		PUBLISH,
+
+		/** Consume and journal from start-up until stopped; another process publishes. */
+		CONSUME
+
 	}
 
 }

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * components).
  *
  * @param runId run id (the {@code run} field of every event)
+ * @param mode {@code verify} or {@code publish} (then the handling fields stay 0 and the success
+ * rate counts acknowledgements)
  * @param transport {@code kafka}, {@code nats} or {@code memory}
  * @param scenario the {@code eventbus.scenario} in effect, or {@code default}
  * @param topic load topic
@@ -23,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param deliveries handler invocations, duplicates included
  * @param duplicates deliveries of an event already handled
  * @param lost acknowledged events never handled within the timeout
- * @param successRatePercent handled / sent, in percent
+ * @param successRatePercent handled / sent (publish mode: acknowledged / sent), in percent
  * @param orderViolations first deliveries that came after a later event of the same key
  * @param publishSeconds time from the first publish to the last acknowledgement
  * @param endToEndSeconds time from the first publish to the last first delivery
@@ -37,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * @param firstPublishError the first publish failure, if any
  * @param passed whether every sent event was acknowledged and handled, with no order violation
  */
-public record LoadReport(String runId, String transport, String scenario, String topic, long events, int keys,
+public record LoadReport(String runId, String mode, String transport, String scenario, String topic, long events, int keys,
 		int payloadBytes, int rate, long sent, long acknowledged, long publishFailures, long handled, long deliveries,
 		long duplicates, long lost, double successRatePercent, long orderViolations, double publishSeconds,
 		double endToEndSeconds, double publishThroughput, double endToEndThroughput, Latency latencyMillis,
@@ -77,6 +79,9 @@ public record LoadReport(String runId, String transport, String scenario, String
 		text.append("==== EventBus load report ").append(this.passed ? "(PASS)" : "(FAIL)").append(" ====\n");
 		row(text, "run", this.runId);
 		row(text, "transport / scenario", this.transport + " / " + this.scenario);
+		if (!"verify".equals(this.mode)) {
+			row(text, "mode", this.mode + " (handling not verified in this process)");
+		}
 		row(text, "topic", this.topic);
 		row(text, "events x keys x payload", this.events + " x " + this.keys + " x " + this.payloadBytes + " B"
 				+ ((this.rate > 0) ? " at " + this.rate + "/s" : " (as fast as possible)"));

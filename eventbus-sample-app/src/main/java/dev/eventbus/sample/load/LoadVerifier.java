@@ -60,10 +60,7 @@ final class LoadVerifier implements AutoCloseable {
 	 * @param timeout longest wait
 	 */
 	synchronized void ensureLive(Duration timeout) throws InterruptedException {
-		if (this.subscription == null) {
-			this.subscription = this.bus.subscribe(this.properties.getTopic(), LoadEvent.class,
-					SubscriptionOptions.of(this.properties.getGroup()), this::onEvent);
-		}
+		subscribe();
 		String probe = PROBE_PREFIX + Long.toHexString(System.nanoTime());
 		long deadline = System.nanoTime() + timeout.toNanos();
 		long nextPublish = 0;
@@ -80,6 +77,17 @@ final class LoadVerifier implements AutoCloseable {
 				nextPublish = System.nanoTime() + Duration.ofSeconds(3).toNanos();
 			}
 			Thread.sleep(20);
+		}
+	}
+
+	/** Subscribes the verifying handler to the load topic unless it is already. */
+	synchronized void subscribe() {
+		if (this.subscription == null) {
+			this.subscription = this.bus.subscribe(this.properties.getTopic(), LoadEvent.class,
+					SubscriptionOptions.of(this.properties.getGroup()), this::onEvent);
+			logger.info("load: verifying handler subscribed to '" + this.properties.getTopic() + "' in group '"
+					+ this.properties.getGroup() + "'" + ((this.journal != null)
+							? ", journal " + this.journal.handledFile() : ""));
 		}
 	}
 

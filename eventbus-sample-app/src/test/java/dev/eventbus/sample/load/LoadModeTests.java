@@ -2,7 +2,11 @@ package dev.eventbus.sample.load;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,16 +14,19 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.eventbus.sample.SampleApplication;
+import dev.eventbus.sample.embedded.EmbeddedKafkaLauncher;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The command-line load mode on the embedded broker, with a small volume: it publishes, verifies,
- * writes the JSON report and the journals, and the report shows every event handled once in order.
+ * The command-line load mode on the embedded broker, with small volumes: one process publishing and
+ * verifying, and a run split over a publishing and a consuming application sharing one broker, as
+ * crash tests use it. Reports and journals are checked from their files.
  */
 class LoadModeTests {
 
@@ -57,6 +64,44 @@ class LoadModeTests {
 			// Every accepted event id appears among the handled ones.
 			List<String> handledIds = handled.stream().map((line) -> line.split(",")[1]).toList();
 			assertThat(handledIds).containsAll(published.stream().map((line) -> line.split(",")[1]).toList());
+		}
+	}
+
+	@Test
+	void publishModeAndConsumeModeSplitARunOverTwoApplicationsAndTheConsumerJournalsEveryEvent() throws Exception {
+		Path journal = this.dir.resolve("consumer-journal");
+		SpringApplication consumerApplication = new SpringApplication(SampleApplication.class);
+		consumerApplication.setWebApplicationType(WebApplicationType.NONE);
+		try (ConfigurableApplicationContext consumer = consumerApplication.run("--eventbus.sample.load.mode=consume",
+				"--eventbus.sample.load.journal-dir=" + journal, "--eventbus.sample.load.topic=split-load",
+				"--eventbus.sample.load.group=split-consumer")) {
+			String broker = consumer.getEnvironment().getProperty(EmbeddedKafkaLauncher.BOOTSTRAP_SERVERS_PROPERTY);
+			Path report = this.dir.resolve("publisher.json");
+			SpringApplication publisherApplication = new SpringApplication(SampleApplication.class);
+			publisherApplication.setWebApplicationType(WebApplicationType.NONE);
+			try (ConfigurableApplicationContext publisher = publisherApplication.run(
+					"--eventbus.kafka.bootstrap-servers=" + broker, "--eventbus.sample.load.mode=publish",
+					"--eventbus.sample.load.events=2000", "--eventbus.sample.load.keys=20",
+					"--eventbus.sample.load.topic=split-load", "--eventbus.sample.load.exit=false",
+					"--eventbus.sample.load.report-file=" + report)) {
+				JsonNode json = JsonMapper.builder().build().readTree(Files.readString(report));
+				assertThat(json.path("mode").asString()).isEqualTo("publish");
+				assertThat(json.path("passed").asBoolean()).as(json.toString()).isTrue();
+				assertThat(json.path("acknowledged").asLong()).isEqualTo(2000);
+				assertThat(json.path("handled").asLong()).isZero();
+				String runId = json.path("runId").asString();
+				await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+						readJournal(journal, "handled-", runId).stream().map((line) -> line.split(",")[1]).distinct())
+					.hasSize(2000));
+				// Within each key the first deliveries came in sequence order.
+				Map<String, List<Long>> seqsByKey = new LinkedHashMap<>();
+				for (String line : readJournal(journal, "handled-", runId)) {
+					String[] fields = line.split(",");
+					seqsByKey.computeIfAbsent(fields[2], (key) -> new ArrayList<>()).add(Long.parseLong(fields[3]));
+				}
+				assertThat(seqsByKey).hasSize(20);
+				seqsByKey.values().forEach((seqs) -> assertThat(seqs.stream().distinct().toList()).isSorted());
+			}
 		}
 	}
 
