@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 abstract class OrdersEndToEndTestSupport {
 
-	static final Duration TIMEOUT = Duration.ofSeconds(60);
+	static final Duration TIMEOUT = Duration.ofSeconds(90);
 
 	@LocalServerPort
 	int port;
