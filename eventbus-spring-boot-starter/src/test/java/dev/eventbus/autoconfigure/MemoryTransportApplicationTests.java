@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
 		properties = { "spring.application.name=memory-app", "eventbus.transport=memory",
 				"eventbus.executor.workers=4", "eventbus.shutdown-timeout=2s", "eventbus.executor.shutdown-timeout=2s",
 				"eventbus.kafka.security.password=not-used", "eventbus.source=memory-app-test",
+				"eventbus.scenario=balanced", "eventbus.publish.max-block=3s",
 				"management.endpoints.web.exposure.include=health,prometheus,eventbus",
 				"management.endpoint.health.show-details=always" })
 class MemoryTransportApplicationTests {
@@ -79,6 +80,10 @@ class MemoryTransportApplicationTests {
 		assertThat(endpoint.at("/transport").asString()).isEqualTo("memory");
 		assertThat(endpoint.at("/configuration/eventbus.source").asString()).isEqualTo("memory-app-test");
 		assertThat(endpoint.at("/configuration/eventbus.executor.workers").asInt()).isEqualTo(4);
+		assertThat(endpoint.at("/scenario").asString()).isEqualTo("balanced");
+		assertThat(endpoint.at("/configuration/eventbus.memory.max-block").asString())
+			.as("eventbus.publish.max-block reaches the memory transport through the scenario post-processor")
+			.isEqualTo("PT3S");
 		assertThat(endpoint.at("/executor/workers").asInt()).isEqualTo(4);
 		assertThat(endpoint.at("/circuitBreaker/state").asString()).isEqualTo("CLOSED");
 		String id = endpoint.at("/subscriptions/0/id").asString();

@@ -244,8 +244,8 @@ public final class NatsEventBus implements EventBus {
 		String subject = DeadLetter.natsSubject(this.options.stream().subject(deadLetter.original().topic()));
 		Long sequence = deadLetter.original().streamSequence();
 		String messageId = "dlt-" + deadLetter.group() + "-" + deadLetter.original().topic() + "-" + sequence;
-		return this.publisher.publish(deadLetter.original().topic(), subject, messageId, deadLetter.toWireMessage(),
-				false);
+		return this.publisher.publish(DeadLetter.natsSubject(deadLetter.original().topic()), subject, messageId,
+				deadLetter.toWireMessage(), false);
 	}
 
 	private KeyValue leaseBucket() {

@@ -27,11 +27,11 @@ import dev.eventbus.core.keyed.KeyedExecutor;
 @AutoConfiguration(after = EventBusAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(EventBus.class)
-@ConditionalOnAvailableEndpoint(EventBusEndpoint.class)
 public final class EventBusEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint
 	EventBusEndpoint eventBusEndpoint(EventBus eventBus, ApplicationContext context,
 			ObjectProvider<KeyedExecutor> executor, ObjectProvider<PublishCircuitBreaker> circuitBreaker) {
 		Map<String, Object> properties = new LinkedHashMap<>();

@@ -24,11 +24,11 @@ import dev.eventbus.core.keyed.KeyedExecutor;
 @AutoConfiguration(after = EventBusAutoConfiguration.class)
 @ConditionalOnClass(AbstractHealthIndicator.class)
 @ConditionalOnBean({ EventBus.class, EventBusTransportProbe.class })
-@ConditionalOnEnabledHealthIndicator("eventbus")
 public final class EventBusHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "eventbusHealthIndicator")
+	@ConditionalOnEnabledHealthIndicator("eventbus")
 	EventBusHealthIndicator eventbusHealthIndicator(EventBus eventBus, EventBusTransportProbe eventBusTransportProbe,
 			EventBusProperties properties, ObjectProvider<PublishCircuitBreaker> circuitBreaker,
 			ObjectProvider<KeyedExecutor> executor) {

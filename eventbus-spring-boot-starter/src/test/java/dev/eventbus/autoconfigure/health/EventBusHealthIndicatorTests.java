@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -70,8 +69,24 @@ class EventBusHealthIndicatorTests {
 	}
 
 	@Test
+	void aFailedSubscriptionMakesTheBusDownAndIsNamed() {
+		NoopBus bus = new NoopBus(new FixedSubscription("billing/orders", dev.eventbus.core.api.Subscription.State.FAILED),
+				new FixedSubscription("shipping/orders", dev.eventbus.core.api.Subscription.State.RUNNING));
+		Health health = new EventBusHealthIndicator(bus, (timeout) -> Map.of(), Duration.ofSeconds(1), null, null)
+			.health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("subscriptions").toString()).contains("id=billing/orders, state=FAILED")
+			.contains("id=shipping/orders, state=RUNNING");
+		Health healthy = new EventBusHealthIndicator(new NoopBus(new FixedSubscription("shipping/orders",
+				dev.eventbus.core.api.Subscription.State.PAUSED)), (timeout) -> Map.of(), Duration.ofSeconds(1), null,
+				null)
+			.health();
+		assertThat(healthy.getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
 	void backsOffWithoutHealthSupportOrWhenDisabledOrReplaced() {
-		this.runner.withClassLoader(new FilteredClassLoader(AbstractHealthIndicator.class))
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBusHealthIndicator.class));
 		this.runner.withPropertyValues("management.health.eventbus.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(EventBusHealthIndicator.class));
@@ -118,7 +133,54 @@ class EventBusHealthIndicatorTests {
 
 	}
 
+	record FixedSubscription(String id, dev.eventbus.core.api.Subscription.State state)
+			implements dev.eventbus.core.api.Subscription {
+
+		@Override
+		public java.util.List<String> topics() {
+			return java.util.List.of("orders");
+		}
+
+		@Override
+		public String group() {
+			return this.id.substring(0, this.id.indexOf('/'));
+		}
+
+		@Override
+		public void pause() {
+		}
+
+		@Override
+		public void resume() {
+		}
+
+		@Override
+		public long pending() {
+			return 0;
+		}
+
+		@Override
+		public long lag() {
+			return -1;
+		}
+
+		@Override
+		public void close(Duration timeout) {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
 	static final class NoopBus implements EventBus {
+
+		private final java.util.List<dev.eventbus.core.api.Subscription> subscriptions;
+
+		NoopBus(dev.eventbus.core.api.Subscription... subscriptions) {
+			this.subscriptions = java.util.List.of(subscriptions);
+		}
 
 		@Override
 		public java.util.concurrent.CompletableFuture<dev.eventbus.core.api.PublishReceipt> publish(String topic,
@@ -135,7 +197,7 @@ class EventBusHealthIndicatorTests {
 
 		@Override
 		public java.util.List<dev.eventbus.core.api.Subscription> subscriptions() {
-			return java.util.List.of();
+			return this.subscriptions;
 		}
 
 		@Override
