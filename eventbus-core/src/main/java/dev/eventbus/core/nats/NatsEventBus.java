@@ -214,12 +214,14 @@ public final class NatsEventBus implements EventBus {
 					this.streams.ensure(DeadLetter.natsSubject(subject));
 				}
 				String durable = NatsConsumerOptions.durableName(options.group(), topic);
-				this.streams.ensureConsumer(stream,
+				String consumerStream = stream;
+				Runnable provisionConsumer = () -> this.streams.ensureConsumer(consumerStream,
 						NatsClientConfig.consumerConfiguration(consumerOptions, durable, subject));
+				provisionConsumer.run();
 				NatsLease lease = consumerOptions.singleActive()
 						? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
-				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.jetStream,
-						consumerOptions, executor(), dispatcher, subscription, lease,
+				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.connection, this.jetStream,
+						consumerOptions, executor(), dispatcher, subscription, lease, provisionConsumer,
 						"eventbus-nats-consumer-" + topic + "-" + THREADS.incrementAndGet()));
 			}
 			long keepAlive = Math.max(100, consumerOptions.ackWait().toMillis() / 3);
@@ -232,8 +234,8 @@ public final class NatsEventBus implements EventBus {
 			subscription.start();
 		}
 		catch (RuntimeException ex) {
-			this.subscriptions.remove(id, subscription);
-			dispatcher.close();
+			// Undo what was set up (tasks, leases, dispatcher); nothing was fetched yet.
+			subscription.close(Duration.ZERO);
 			throw ex;
 		}
 		logger.info("NATS subscription '{}' started", id);
