@@ -1,5 +1,6 @@
 package dev.eventbus.sample.load;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
@@ -60,8 +61,8 @@ public record LoadReport(String runId, String mode, String transport, String sce
 			if (count == 0) {
 				return new Latency(0, 0, 0, 0);
 			}
-			long[] sorted = java.util.Arrays.copyOf(micros, count);
-			java.util.Arrays.sort(sorted);
+			long[] sorted = Arrays.copyOf(micros, count);
+			Arrays.sort(sorted);
 			return new Latency(percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
 					sorted[count - 1] / 1000.0);
 		}

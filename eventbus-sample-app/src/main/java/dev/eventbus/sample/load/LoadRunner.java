@@ -1,10 +1,13 @@
 package dev.eventbus.sample.load;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -214,7 +217,7 @@ public class LoadRunner implements AutoCloseable {
 		long violations = run.violations.sum();
 		boolean verify = this.properties.getMode() == LoadProperties.Mode.VERIFY;
 		boolean passed = failures == 0 && acked == sent && (!verify || (handled == sent && violations == 0));
-		return new LoadReport(run.id, this.properties.getMode().name().toLowerCase(java.util.Locale.ROOT),
+		return new LoadReport(run.id, this.properties.getMode().name().toLowerCase(Locale.ROOT),
 				this.bus.transport(), this.environment.getProperty("eventbus.scenario", "default"),
 				this.properties.getTopic(), settings.events(), settings.keys(), settings.payloadBytes(), settings.rate(),
 				sent, acked, failures, handled, run.deliveries.sum(), run.duplicates.sum(),
@@ -233,13 +236,13 @@ public class LoadRunner implements AutoCloseable {
 	}
 
 	private static String describe(Throwable ex) {
-		Throwable cause = (ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null)
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null)
 				? ex.getCause() : ex;
 		return cause.getClass().getSimpleName() + ": " + cause.getMessage();
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() throws IOException {
 		this.verifier.close();
 		LoadJournal journal = this.verifier.journal();
 		if (journal != null) {

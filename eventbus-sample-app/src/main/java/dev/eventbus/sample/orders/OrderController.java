@@ -3,6 +3,7 @@ package dev.eventbus.sample.orders;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -175,7 +176,7 @@ public class OrderController {
 	public record Accepted(String orderId, String eventType, String eventId, String topic, Map<String, Object> position) {
 
 		static Accepted of(OrderEvent event, PublishReceipt receipt) {
-			Map<String, Object> position = new java.util.LinkedHashMap<>();
+			Map<String, Object> position = new LinkedHashMap<>();
 			if (receipt.partition() != null) {
 				position.put("partition", receipt.partition());
 			}

@@ -44,6 +44,7 @@ class LoadModeTests {
 				"--eventbus.sample.load.exit=false", "--eventbus.sample.load.report-file=" + report,
 				"--eventbus.sample.load.journal-dir=" + journal)) {
 			// The run happens during start-up (an ApplicationRunner), so the report exists now.
+			assertThat(context.isActive()).isTrue();
 			JsonNode json = JsonMapper.builder().build().readTree(Files.readString(report));
 			assertThat(json.path("passed").asBoolean()).as(json.toString()).isTrue();
 			assertThat(json.path("transport").asString()).isEqualTo("kafka");
@@ -84,6 +85,9 @@ class LoadModeTests {
 					"--eventbus.sample.load.events=2000", "--eventbus.sample.load.keys=20",
 					"--eventbus.sample.load.topic=split-load", "--eventbus.sample.load.exit=false",
 					"--eventbus.sample.load.report-file=" + report)) {
+				assertThat(publisher.getEnvironment().getProperty(EmbeddedKafkaLauncher.BOOTSTRAP_SERVERS_PROPERTY))
+					.as("the publisher uses the consumer's broker, it starts none")
+					.isNull();
 				JsonNode json = JsonMapper.builder().build().readTree(Files.readString(report));
 				assertThat(json.path("mode").asString()).isEqualTo("publish");
 				assertThat(json.path("passed").asBoolean()).as(json.toString()).isTrue();
