@@ -22,6 +22,7 @@ import dev.eventbus.core.support.InboundMessage;
 import dev.eventbus.core.support.Outcome;
 import dev.eventbus.core.support.SubscriptionDispatcher;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -178,7 +179,8 @@ final class KafkaSubscription implements Subscription {
 			this.dispatcher.close();
 			this.committer.revokeAll();
 			try {
-				this.consumer.close(Duration.ofSeconds(5));
+				// close(CloseOptions): spring-kafka's factory listeners (the client meters) miss close(Duration)
+				this.consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Closing the consumer of '{}' failed", this.id, ex);
