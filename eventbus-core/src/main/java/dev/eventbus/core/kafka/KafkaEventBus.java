@@ -99,6 +99,9 @@ public final class KafkaEventBus implements EventBus {
 
 	private final Map<String, AtomicInteger> threadNumbers = new ConcurrentHashMap<>();
 
+	/** Numbers the consumers of this bus, so that their {@code client.id}s are unique. */
+	private final AtomicInteger consumerNumbers = new AtomicInteger();
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private KafkaEventBus(Builder builder) {
@@ -191,8 +194,8 @@ public final class KafkaEventBus implements EventBus {
 		String label = String.join("+", names);
 		int number = this.threadNumbers.computeIfAbsent(label, (key) -> new AtomicInteger()).getAndIncrement();
 		KafkaSubscription subscription = new KafkaSubscription(id, names, options.group(), this.options, dispatcher,
-				this.executor, "eventbus-kafka-consumer-" + label + "-" + number, this.shutdownTimeout,
-				this::forget);
+				this.executor, "eventbus-kafka-consumer-" + label + "-" + number,
+				"-" + this.consumerNumbers.incrementAndGet(), this.shutdownTimeout, this::forget);
 		this.subscriptions.add(subscription);
 		subscription.start();
 		long interval = this.options.consumer().lagRefreshInterval().toMillis();

@@ -24,7 +24,10 @@ public final class KafkaOptions {
 	/** Default bootstrap servers. */
 	public static final List<String> DEFAULT_BOOTSTRAP_SERVERS = List.of("localhost:9092");
 
-	/** Default client id prefix; clients are named {@code <clientId>-producer}, {@code <clientId>-<group>-<n>}. */
+	/**
+	 * Default client id prefix; clients are named {@code <clientId>-producer-<n>} and
+	 * {@code <clientId>-<group>-<n>}, n counting the bus's producers and consumers from 1.
+	 */
 	public static final String DEFAULT_CLIENT_ID = "eventbus";
 
 	private final List<String> bootstrapServers;

@@ -107,7 +107,7 @@ final class KafkaSubscription implements Subscription {
 	private final AtomicInteger backpressureResumes = new AtomicInteger();
 
 	KafkaSubscription(String id, List<String> topics, String group, KafkaOptions options,
-			SubscriptionDispatcher<?> dispatcher, KeyedExecutor executor, String threadName,
+			SubscriptionDispatcher<?> dispatcher, KeyedExecutor executor, String threadName, String clientIdSuffix,
 			Duration defaultCloseTimeout, Consumer<KafkaSubscription> onClosed) {
 		this.id = id;
 		this.topics = List.copyOf(topics);
@@ -117,7 +117,8 @@ final class KafkaSubscription implements Subscription {
 		this.executor = executor;
 		this.defaultCloseTimeout = defaultCloseTimeout;
 		this.onClosed = onClosed;
-		this.consumer = KafkaClientFactories.consumerFactory(options, group).createConsumer(group, null, null);
+		this.consumer = KafkaClientFactories.consumerFactory(options, group).createConsumer(group, null,
+				clientIdSuffix);
 		this.committer = new OffsetCommitter(id, this.consumer, this.options);
 		this.thread = new Thread(this::run, threadName);
 		this.thread.setDaemon(true);

@@ -104,13 +104,13 @@ class KafkaTransportApplicationTests {
 			.contains("kafka_producer_record_send_total{")
 			.contains("client_id=\"eventbus-producer-1\"")
 			.contains("kafka_consumer_fetch_manager_records_consumed_total{")
-			.contains("client_id=\"eventbus-kafka-app\"");
+			.contains("client_id=\"eventbus-kafka-app-1\"");
 		assertThat(this.registry.get("kafka.producer.record.send.total")
 			.tag("client.id", "eventbus-producer-1")
 			.functionCounter()
 			.count()).isGreaterThanOrEqualTo(1);
 		assertThat(this.registry.get("kafka.consumer.fetch.manager.records.consumed.total")
-			.tag("client.id", "eventbus-kafka-app")
+			.tag("client.id", "eventbus-kafka-app-1")
 			.functionCounters()).anyMatch((counter) -> counter.count() >= 1);
 
 		broker.getCluster().brokers().values().forEach((server) -> {

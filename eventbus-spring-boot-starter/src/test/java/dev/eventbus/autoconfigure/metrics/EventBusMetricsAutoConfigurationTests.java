@@ -86,13 +86,13 @@ class EventBusMetricsAutoConfigurationTests {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 					assertThat(clientMeters(registry, "kafka.producer.", "eventbus-producer-1")).isNotEmpty();
-					assertThat(clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test")).isNotEmpty();
+					assertThat(clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test-1")).isNotEmpty();
 				});
 				context.getBean(EventBus.class)
 					.subscriptions()
 					.forEach((subscription) -> subscription.close(Duration.ofSeconds(2)));
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-						clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test")).isEmpty());
+						clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test-1")).isEmpty());
 			});
 	}
 
