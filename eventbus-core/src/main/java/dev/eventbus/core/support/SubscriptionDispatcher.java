@@ -1,16 +1,38 @@
 package dev.eventbus.core.support;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.EventListener;
+import dev.eventbus.core.api.Ordering;
+import dev.eventbus.core.api.RetryPolicy;
+import dev.eventbus.core.api.SerializationException;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.codec.HeaderStyle;
+import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the consuming half of the delivery contract for one subscription, the same for every
@@ -21,12 +43,53 @@ import dev.eventbus.core.metrics.EventBusObserver;
  * {@link DeadLetterPublisher}. A dead-letter publish that fails is retried (lane held) until it
  * succeeds or the dispatcher is closed, so nothing is committed that is not handled or stored.
  *
+ * <p>The aggregate id used as lane key is the message's key, or the CloudEvents {@code subject}
+ * header when the message has no key; a message with neither runs without a lane.
+ *
+ * <p>Poison: a message the codec cannot decode (bad payload, missing or malformed CloudEvents
+ * header) or whose event type the subscription does not {@link SubscriptionOptions#accepts accept}
+ * is not handed to the listener; it is dead-lettered at once with reason
+ * {@link DeadLetter#REASON_POISON} and zero attempts.
+ *
  * <p>Thread-safe: the transport's fetch thread calls {@link #dispatch}; workers and the retry
- * scheduler run the rest.
+ * scheduler run the rest. A message's state (its decoded envelope, attempt count, scheduled retry)
+ * is touched by one thread at a time: the worker running its attempt, then the scheduler thread
+ * that hands the next attempt back to the workers; {@link #close()} only cancels the scheduled retry.
  *
  * @param <T> payload type
  */
 public final class SubscriptionDispatcher<T> {
+
+	private static final Logger logger = LoggerFactory.getLogger(SubscriptionDispatcher.class);
+
+	private final String transport;
+
+	private final String subscriptionId;
+
+	private final Class<T> payloadType;
+
+	private final SubscriptionOptions options;
+
+	private final EventListener<T> listener;
+
+	private final KeyedExecutor executor;
+
+	private final EnvelopeCodec codec;
+
+	private final HeaderStyle headerStyle;
+
+	private final DeadLetterPublisher deadLetters;
+
+	private final ScheduledExecutorService retryScheduler;
+
+	private final EventBusObserver observer;
+
+	/** Messages dispatched and not finished; added by the fetch thread, removed on completion. */
+	private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong pending = new AtomicLong();
+
+	private volatile boolean closed;
 
 	/**
 	 * @param transport transport name for contexts and meters
@@ -41,11 +104,23 @@ public final class SubscriptionDispatcher<T> {
 	 * @param retryScheduler schedules retries after their backoff
 	 * @param observer meters
 	 */
+	@SuppressWarnings("unchecked")
 	public SubscriptionDispatcher(String transport, String subscriptionId, Class<T> payloadType,
 			SubscriptionOptions options, EventListener<? super T> listener, KeyedExecutor executor,
 			EnvelopeCodec codec, HeaderStyle headerStyle, DeadLetterPublisher deadLetters,
 			ScheduledExecutorService retryScheduler, EventBusObserver observer) {
-		throw new UnsupportedOperationException("not implemented yet");
+		this.transport = Objects.requireNonNull(transport, "transport must not be null");
+		this.subscriptionId = Objects.requireNonNull(subscriptionId, "subscriptionId must not be null");
+		this.payloadType = Objects.requireNonNull(payloadType, "payloadType must not be null");
+		this.options = Objects.requireNonNull(options, "options must not be null");
+		// The listener only reads the envelope, so a listener of a supertype can take an Envelope<T>.
+		this.listener = (EventListener<T>) Objects.requireNonNull(listener, "listener must not be null");
+		this.executor = Objects.requireNonNull(executor, "executor must not be null");
+		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		this.headerStyle = Objects.requireNonNull(headerStyle, "headerStyle must not be null");
+		this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters must not be null");
+		this.retryScheduler = Objects.requireNonNull(retryScheduler, "retryScheduler must not be null");
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
 	}
 
 	/**
@@ -54,7 +129,9 @@ public final class SubscriptionDispatcher<T> {
 	 * @param maxWait longest wait for room in the executor
 	 * @return completes with the outcome when the message may be committed/acked; completes
 	 * exceptionally only if the dispatcher was closed before the message finished (then it must
-	 * not be committed)
+	 * not be committed); the exception is the cause itself, typically a
+	 * {@link java.util.concurrent.CancellationException}, never a {@code CompletionException} wrapper.
+	 * The executor discarding the task at its shutdown also completes it exceptionally.
 	 * @throws java.util.concurrent.RejectedExecutionException if the executor had no room in time
 	 */
 	public CompletableFuture<Outcome> dispatch(InboundMessage message, Duration maxWait) {
@@ -72,12 +149,48 @@ public final class SubscriptionDispatcher<T> {
 	 * @return as {@link #dispatch(InboundMessage, Duration)}
 	 */
 	public CompletableFuture<Outcome> dispatch(InboundMessage message, Duration maxWait, BooleanSupplier revoked) {
-		throw new UnsupportedOperationException();
+		Objects.requireNonNull(message, "message must not be null");
+		Objects.requireNonNull(maxWait, "maxWait must not be null");
+		Objects.requireNonNull(revoked, "revoked must not be null");
+		if (this.closed) {
+			return CompletableFuture.failedFuture(cancellation("dispatcher of subscription '"
+					+ this.subscriptionId + "' is closed; message at " + describe(message) + " not started", null));
+		}
+		Delivery delivery = new Delivery(message, revoked, System.nanoTime());
+		this.inFlight.add(delivery);
+		this.pending.incrementAndGet();
+		CompletableFuture<Outcome> laneCompletion;
+		try {
+			laneCompletion = this.executor.submitAsync(laneKey(message.wire()), delivery::start, maxWait);
+		}
+		catch (RuntimeException ex) {
+			finished(delivery);
+			throw ex;
+		}
+		CompletableFuture<Outcome> result = new CompletableFuture<>();
+		laneCompletion.whenComplete((outcome, error) -> {
+			finished(delivery);
+			if (outcome != null) {
+				long nanos = System.nanoTime() - delivery.dispatchedAt;
+				observe(() -> this.observer.consumed(this.transport, message.topic(), this.options.group(),
+						outcome.tag(), nanos, delivery.lastError));
+				result.complete(outcome);
+			}
+			else {
+				Throwable cause = unwrap(error);
+				if (logger.isDebugEnabled()) {
+					logger.debug("Message at {} of subscription '{}' was not finished and must not be committed: {}",
+							describe(message), this.subscriptionId, String.valueOf(cause));
+				}
+				result.completeExceptionally(cause);
+			}
+		});
+		return result;
 	}
 
 	/** @return messages dispatched and not finished */
 	public long pending() {
-		throw new UnsupportedOperationException();
+		return this.pending.get();
 	}
 
 	/**
@@ -86,7 +199,319 @@ public final class SubscriptionDispatcher<T> {
 	 * cancelled. Running attempts finish. Idempotent.
 	 */
 	public void close() {
-		throw new UnsupportedOperationException();
+		this.closed = true;
+		for (Delivery delivery : this.inFlight) {
+			delivery.cancelScheduledRetry();
+		}
+	}
+
+	/** @return whether {@link #close()} was called */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	private void finished(Delivery delivery) {
+		if (this.inFlight.remove(delivery)) {
+			this.pending.decrementAndGet();
+		}
+	}
+
+	private @Nullable Object laneKey(WireMessage wire) {
+		if (this.options.ordering() != Ordering.KEY) {
+			return null;
+		}
+		String aggregateId = wire.key();
+		if (aggregateId == null) {
+			aggregateId = wire.header(this.headerStyle.header("subject"));
+		}
+		return (aggregateId != null) ? new LaneKey(this.subscriptionId, aggregateId) : null;
+	}
+
+	private static String describe(InboundMessage message) {
+		StringBuilder where = new StringBuilder(message.topic());
+		if (message.partition() != null) {
+			where.append('-').append(message.partition());
+		}
+		if (message.offset() != null) {
+			where.append('@').append(message.offset());
+		}
+		if (message.streamSequence() != null) {
+			where.append("#").append(message.streamSequence());
+		}
+		return where.toString();
+	}
+
+	private static CancellationException cancellation(String message, @Nullable Throwable cause) {
+		CancellationException cancellation = new CancellationException(message);
+		if (cause != null) {
+			cancellation.initCause(cause);
+		}
+		return cancellation;
+	}
+
+	private static Throwable unwrap(@Nullable Throwable error) {
+		Throwable cause = error;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return (cause != null) ? cause : new IllegalStateException("completed without outcome or error");
+	}
+
+	private static String messageOf(Throwable error) {
+		String message = error.getMessage();
+		return (message != null) ? message : "";
+	}
+
+	private void observe(Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("EventBusObserver failed; the measurement is lost", ex);
+		}
+	}
+
+	/** Lane key: the subscription and the aggregate, so two subscriptions never share a lane. */
+	private record LaneKey(String subscriptionId, String aggregateId) {
+	}
+
+	/**
+	 * One dispatched message from its turn in the lane to its outcome. Touched by one thread at a
+	 * time (see the class javadoc); {@link #scheduled} is volatile because {@link #close()} cancels it.
+	 */
+	private final class Delivery {
+
+		private final InboundMessage message;
+
+		private final BooleanSupplier revoked;
+
+		private final long dispatchedAt;
+
+		/** Completing it releases the key's lane. */
+		private final CompletableFuture<Outcome> done = new CompletableFuture<>();
+
+		private @Nullable Envelope<T> envelope;
+
+		private @Nullable EventContext context;
+
+		private volatile @Nullable Throwable lastError;
+
+		private volatile @Nullable Future<?> scheduled;
+
+		Delivery(InboundMessage message, BooleanSupplier revoked, long dispatchedAt) {
+			this.message = message;
+			this.revoked = revoked;
+			this.dispatchedAt = dispatchedAt;
+		}
+
+		/** Runs on a worker when the message's turn in its lane comes; the lane is held until {@link #done}. */
+		CompletableFuture<Outcome> start() {
+			try {
+				attempt(1);
+			}
+			catch (Throwable ex) {
+				fail(ex);
+			}
+			return this.done;
+		}
+
+		private void attempt(int attempt) {
+			if (stopped("attempt " + attempt)) {
+				return;
+			}
+			if (this.envelope == null && !decode()) {
+				return;
+			}
+			Envelope<T> decoded = Objects.requireNonNull(this.envelope);
+			EventContext attemptContext = Objects.requireNonNull(this.context).withAttempt(attempt);
+			Throwable failure = null;
+			long startedAt = System.nanoTime();
+			try {
+				SubscriptionDispatcher.this.listener.onEvent(decoded, attemptContext);
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			long nanos = System.nanoTime() - startedAt;
+			Throwable error = failure;
+			observe(() -> SubscriptionDispatcher.this.observer.handled(SubscriptionDispatcher.this.transport,
+					this.message.topic(), SubscriptionDispatcher.this.options.group(), nanos, error));
+			if (failure == null) {
+				succeed(Outcome.SUCCESS, null);
+				return;
+			}
+			if (failure instanceof VirtualMachineError vmError) {
+				fail(vmError);
+				throw vmError;
+			}
+			this.lastError = failure;
+			RetryPolicy retry = SubscriptionDispatcher.this.options.retryPolicy();
+			if (retry.hasAttemptAfter(attempt)) {
+				Duration backoff = retry.backoffAfter(attempt);
+				if (logger.isDebugEnabled()) {
+					logger.debug("Event {} at {} failed attempt {} of {} in subscription '{}'; retrying in {}: {}",
+							decoded.eventId(), describe(this.message), attempt, retry.maxAttempts(),
+							SubscriptionDispatcher.this.subscriptionId, backoff, failure.toString());
+				}
+				later(backoff, () -> attempt(attempt + 1));
+			}
+			else {
+				giveUp(DeadLetter.REASON_FAILED, failure, attempt);
+			}
+		}
+
+		/** @return whether the envelope was decoded and accepted; otherwise the message was given up as poison */
+		private boolean decode() {
+			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
+			WireMessage wire = this.message.wire();
+			Envelope<T> decoded;
+			try {
+				decoded = dispatcher.codec.decode(wire, dispatcher.headerStyle, dispatcher.payloadType);
+			}
+			catch (RuntimeException ex) {
+				giveUp(DeadLetter.REASON_POISON, ex, 0);
+				return false;
+			}
+			if (!dispatcher.options.accepts(decoded.eventType())) {
+				giveUp(DeadLetter.REASON_POISON, new SerializationException("event type '" + decoded.eventType()
+						+ "' is not accepted by subscription '" + dispatcher.subscriptionId + "' (accepted types: "
+						+ dispatcher.options.eventTypes() + "); add it to the subscription's event types or "
+						+ "publish it to another topic"), 0);
+				return false;
+			}
+			this.envelope = decoded;
+			this.context = new EventContext(decoded, dispatcher.transport, this.message.topic(),
+					dispatcher.options.group(), 1, this.message.partition(), this.message.offset(),
+					this.message.streamSequence(), Collections.unmodifiableMap(new LinkedHashMap<>(wire.headers())));
+			return true;
+		}
+
+		/** After the last attempt or for poison: dead-letter, or log and skip when dead-lettering is off. */
+		private void giveUp(String reason, Throwable error, int attempts) {
+			this.lastError = error;
+			Outcome outcome = DeadLetter.REASON_POISON.equals(reason) ? Outcome.POISON : Outcome.DEAD_LETTERED;
+			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
+			if (!dispatcher.options.deadLetter()) {
+				logger.warn("Skipping event {} at {} in subscription '{}' ({} after {} attempt(s)); "
+						+ "dead-lettering is off, so it is committed without being handled",
+						eventId(), describe(this.message), dispatcher.subscriptionId, reason, attempts, error);
+				succeed(Outcome.SKIPPED, error);
+				return;
+			}
+			logger.warn("Dead-lettering event {} at {} in subscription '{}' ({} after {} attempt(s))", eventId(),
+					describe(this.message), dispatcher.subscriptionId, reason, attempts, error);
+			DeadLetter deadLetter = new DeadLetter(this.message, reason, error.getClass().getName(), messageOf(error),
+					attempts, dispatcher.options.group());
+			publishDeadLetter(deadLetter, outcome, 1);
+		}
+
+		private void publishDeadLetter(DeadLetter deadLetter, Outcome outcome, int publishAttempt) {
+			if (publishAttempt > 1 && stopped("dead-letter publish " + publishAttempt)) {
+				return;
+			}
+			CompletableFuture<?> stored;
+			try {
+				stored = Objects.requireNonNull(SubscriptionDispatcher.this.deadLetters.publish(deadLetter),
+						"DeadLetterPublisher returned null");
+			}
+			catch (Throwable ex) {
+				stored = CompletableFuture.failedFuture(ex);
+			}
+			stored.whenComplete((result, error) -> {
+				if (error == null) {
+					succeed(outcome, this.lastError);
+					return;
+				}
+				Duration backoff = SubscriptionDispatcher.this.options.retryPolicy().backoffAfter(publishAttempt);
+				logger.warn("Could not store event {} at {} in the dead-letter destination (try {}); "
+						+ "retrying in {} and holding its key until it is stored", eventId(), describe(this.message),
+						publishAttempt, backoff, error);
+				later(backoff, () -> publishDeadLetter(deadLetter, outcome, publishAttempt + 1));
+			});
+		}
+
+		/** Schedules a step after a delay, then runs it on the executor's workers; the lane stays held. */
+		private void later(Duration delay, Runnable step) {
+			Runnable onWorker = () -> {
+				try {
+					step.run();
+				}
+				catch (Throwable ex) {
+					fail(ex);
+				}
+			};
+			try {
+				Future<?> future = SubscriptionDispatcher.this.retryScheduler.schedule(() -> {
+					try {
+						SubscriptionDispatcher.this.executor.workers().execute(onWorker);
+					}
+					catch (RejectedExecutionException ex) {
+						fail(ex);
+					}
+				}, delay.toNanos(), TimeUnit.NANOSECONDS);
+				this.scheduled = future;
+				if (SubscriptionDispatcher.this.closed) {
+					cancelScheduledRetry();
+				}
+			}
+			catch (RejectedExecutionException ex) {
+				fail(ex);
+			}
+		}
+
+		/** Called by {@link SubscriptionDispatcher#close()}: a retry waiting for its backoff is dropped. */
+		void cancelScheduledRetry() {
+			Future<?> future = this.scheduled;
+			if (future != null && future.cancel(false)) {
+				this.done.completeExceptionally(cancellation("dispatcher of subscription '"
+						+ SubscriptionDispatcher.this.subscriptionId + "' closed while event " + eventId() + " at "
+						+ describe(this.message) + " waited for a retry; it must be redelivered", this.lastError));
+			}
+		}
+
+		/** @return true (and completes exceptionally) when the dispatcher is closed or the message revoked */
+		private boolean stopped(String step) {
+			boolean revokedNow;
+			try {
+				revokedNow = this.revoked.getAsBoolean();
+			}
+			catch (RuntimeException ex) {
+				fail(ex);
+				return true;
+			}
+			if (SubscriptionDispatcher.this.closed || revokedNow) {
+				this.done.completeExceptionally(cancellation((revokedNow ? "revoked" : "dispatcher of subscription '"
+						+ SubscriptionDispatcher.this.subscriptionId + "' closed") + " before " + step + " of the message at "
+						+ describe(this.message) + "; it must be redelivered", this.lastError));
+				return true;
+			}
+			return false;
+		}
+
+		private void succeed(Outcome outcome, @Nullable Throwable error) {
+			this.lastError = error;
+			this.done.complete(outcome);
+		}
+
+		/** An unexpected failure of the machinery itself: the message is not finished and must be redelivered. */
+		private void fail(Throwable error) {
+			if (this.done.completeExceptionally(error)) {
+				logger.error("Delivery of the message at {} in subscription '{}' failed unexpectedly; "
+						+ "it will not be committed", describe(this.message), SubscriptionDispatcher.this.subscriptionId,
+						error);
+			}
+		}
+
+		private String eventId() {
+			Envelope<T> decoded = this.envelope;
+			if (decoded != null) {
+				return decoded.eventId();
+			}
+			String id = this.message.wire().header(SubscriptionDispatcher.this.headerStyle.header("id"));
+			return (id != null) ? id : "<no id>";
+		}
+
 	}
 
 }
