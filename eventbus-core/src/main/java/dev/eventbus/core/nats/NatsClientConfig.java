@@ -1,0 +1,176 @@
+package dev.eventbus.core.nats;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+
+import io.nats.client.AuthHandler;
+import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.NKey;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.ReplayPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+
+/**
+ * Maps {@link NatsOptions} onto the jnats configuration types: the connection {@link Options}, the
+ * {@link StreamConfiguration} of a topic's stream and the {@link ConsumerConfiguration} of a durable
+ * pull consumer. Stateless.
+ */
+final class NatsClientConfig {
+
+	private NatsClientConfig() {
+	}
+
+	/**
+	 * @param options the bus settings
+	 * @param connectionListener told about connects, disconnects and reconnects
+	 * @param errorListener told about asynchronous errors
+	 * @return the jnats connection options; jnats reuses them for every reconnect
+	 */
+	static Options connectionOptions(NatsOptions options, ConnectionListener connectionListener,
+			ErrorListener errorListener) {
+		Options.Builder builder = new Options.Builder().servers(options.servers().toArray(String[]::new))
+			.connectionName(options.connectionName())
+			.reconnectWait(options.reconnectWait())
+			.maxReconnects(options.maxReconnects())
+			.pingInterval(options.pingInterval())
+			.connectionTimeout(options.connectionTimeout())
+			.maxMessagesInOutgoingQueue(options.outgoingQueueSize())
+			.connectionListener(connectionListener)
+			.errorListener(errorListener);
+		if (options.credentialsFile() != null) {
+			builder.authHandler(Nats.credentials(options.credentialsFile()));
+		}
+		if (options.token() != null) {
+			builder.token(options.token().toCharArray());
+		}
+		if (options.username() != null && options.password() != null) {
+			builder.userInfo(options.username().toCharArray(), options.password().toCharArray());
+		}
+		if (options.nkeySeed() != null) {
+			builder.authHandler(nkeyAuthHandler(options.nkeySeed()));
+		}
+		if (options.sslContext() != null) {
+			builder.sslContext(options.sslContext());
+		}
+		else if (options.truststorePath() != null || options.keystorePath() != null) {
+			if (options.truststorePath() != null) {
+				builder.truststorePath(options.truststorePath());
+				if (options.truststorePassword() != null) {
+					builder.truststorePassword(options.truststorePassword().toCharArray());
+				}
+			}
+			if (options.keystorePath() != null) {
+				builder.keystorePath(options.keystorePath());
+				if (options.keystorePassword() != null) {
+					builder.keystorePassword(options.keystorePassword().toCharArray());
+				}
+			}
+		}
+		else if (options.tls()) {
+			try {
+				builder.secure();
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("nats tls: the JVM has no default SSL context", ex);
+			}
+		}
+		return builder.build();
+	}
+
+	/**
+	 * @param options the bus settings
+	 * @return JetStream context options (management request timeout)
+	 */
+	static JetStreamOptions jetStreamOptions(NatsOptions options) {
+		return JetStreamOptions.builder().requestTimeout(options.requestTimeout()).build();
+	}
+
+	/**
+	 * @param options stream settings
+	 * @param streamName the stream name
+	 * @param subject the subject the stream captures
+	 * @return the stream configuration: the settings, discard per {@link NatsStreamOptions#discard()}
+	 */
+	static StreamConfiguration streamConfiguration(NatsStreamOptions options, String streamName, String subject) {
+		return StreamConfiguration.builder()
+			.name(streamName)
+			.subjects(subject)
+			.storageType((options.storage() == NatsStreamOptions.Storage.MEMORY) ? StorageType.Memory : StorageType.File)
+			.retentionPolicy(switch (options.retention()) {
+				case LIMITS -> RetentionPolicy.Limits;
+				case INTEREST -> RetentionPolicy.Interest;
+				case WORKQUEUE -> RetentionPolicy.WorkQueue;
+			})
+			.discardPolicy((options.discard() == NatsStreamOptions.Discard.OLD) ? DiscardPolicy.Old : DiscardPolicy.New)
+			.maxAge(options.maxAge())
+			.maxBytes(options.maxBytes())
+			.maxMessages(options.maxMessages())
+			.replicas(options.replicas())
+			.duplicateWindow(options.duplicateWindow())
+			.build();
+	}
+
+	/**
+	 * @param options consumer settings
+	 * @param durable durable name
+	 * @param subject the subject to consume (filter)
+	 * @return a durable pull consumer: explicit ack, deliver all, instant replay
+	 */
+	static ConsumerConfiguration consumerConfiguration(NatsConsumerOptions options, String durable, String subject) {
+		return ConsumerConfiguration.builder()
+			.durable(durable)
+			.filterSubject(subject)
+			.ackPolicy(AckPolicy.Explicit)
+			.deliverPolicy(DeliverPolicy.All)
+			.replayPolicy(ReplayPolicy.Instant)
+			.ackWait(options.ackWait())
+			.maxDeliver(options.maxDeliver())
+			.maxAckPending(options.maxAckPending())
+			.build();
+	}
+
+	private static AuthHandler nkeyAuthHandler(String seed) {
+		NKey nkey = NKey.fromSeed(seed.toCharArray());
+		char[] publicKey;
+		try {
+			publicKey = nkey.getPublicKey();
+		}
+		catch (GeneralSecurityException | IOException | RuntimeException ex) {
+			throw new IllegalArgumentException("nats nkey-seed is not a valid NKey seed", ex);
+		}
+		return new AuthHandler() {
+
+			@Override
+			public byte[] sign(byte[] nonce) {
+				try {
+					return nkey.sign(nonce);
+				}
+				catch (GeneralSecurityException | IOException ex) {
+					throw new IllegalStateException("nats nkey-seed: signing the server nonce failed", ex);
+				}
+			}
+
+			@Override
+			public char[] getID() {
+				return publicKey;
+			}
+
+			@Override
+			public char[] getJWT() {
+				return null;
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,214 @@
+package dev.eventbus.core.nats;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import dev.eventbus.core.api.EventBusException;
+import dev.eventbus.core.api.PublishException;
+import dev.eventbus.core.api.PublishReceipt;
+import dev.eventbus.core.api.PublishRejectedException;
+import dev.eventbus.core.api.PublishTimeoutException;
+import dev.eventbus.core.codec.WireMessage;
+import dev.eventbus.core.metrics.EventBusObserver;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes wire messages with {@code publishAsync} inside a bounded window of un-acknowledged
+ * publishes ({@link NatsPublishOptions#maxInFlight()}). Thread-safe: any application thread
+ * publishes; jnats' threads complete the futures and release the window.
+ */
+final class NatsPublisher {
+
+	/** JetStream API error code: maximum messages exceeded. */
+	private static final int MAX_MESSAGES_EXCEEDED = 10077;
+
+	/** JetStream API error code: maximum bytes exceeded. */
+	private static final int MAX_BYTES_EXCEEDED = 10078;
+
+	private final JetStream jetStream;
+
+	private final NatsStreamProvisioner streams;
+
+	private final NatsPublishOptions options;
+
+	private final EventBusObserver observer;
+
+	private final Supplier<String> connectionState;
+
+	private final Semaphore window;
+
+	private volatile boolean closed;
+
+	NatsPublisher(JetStream jetStream, NatsStreamProvisioner streams, NatsPublishOptions options,
+			EventBusObserver observer, Supplier<String> connectionState) {
+		this.jetStream = jetStream;
+		this.streams = streams;
+		this.options = options;
+		this.observer = observer;
+		this.connectionState = connectionState;
+		this.window = new Semaphore(options.maxInFlight());
+	}
+
+	/**
+	 * @param topic the topic (for receipts, meters and errors)
+	 * @param subject the subject to publish to
+	 * @param messageId {@code Nats-Msg-Id}: JetStream stores a message id once per duplicate window
+	 * @param message headers and payload
+	 * @param bounded whether to wait for room in the window (false for dead letters, whose number is
+	 * bounded by the messages in flight)
+	 * @return completes on the PubAck, or exceptionally with a {@link PublishException}
+	 */
+	CompletableFuture<PublishReceipt> publish(String topic, String subject, String messageId, WireMessage message,
+			boolean bounded) {
+		long start = System.nanoTime();
+		if (this.closed) {
+			return failed(topic, start, new PublishRejectedException(topic,
+					"NATS event bus is closed; publish to subject '" + subject + "' refused", null));
+		}
+		String stream;
+		try {
+			stream = this.streams.ensure(subject);
+		}
+		catch (EventBusException ex) {
+			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));
+		}
+		if (bounded && !acquire(topic, subject, start)) {
+			Duration maxBlock = this.options.maxBlock();
+			return failed(topic, start, new PublishTimeoutException(topic, maxBlock, "NATS publish to subject '"
+					+ subject + "' waited max-block " + maxBlock + " for room: " + this.options.maxInFlight()
+					+ " publishes are un-acknowledged (eventbus.nats.publish.max-in-flight); the server is slow or "
+					+ "unreachable (connection " + this.connectionState.get() + ")", null));
+		}
+		Headers headers = new Headers();
+		for (Map.Entry<String, String> header : message.headers().entrySet()) {
+			headers.add(header.getKey(), header.getValue());
+		}
+		PublishOptions.Builder publishOptions = PublishOptions.builder()
+			.messageId(messageId)
+			.streamTimeout(this.options.ackTimeout());
+		if (stream != null) {
+			publishOptions.expectedStream(stream);
+		}
+		CompletableFuture<PublishAck> ack;
+		try {
+			ack = this.jetStream.publishAsync(subject, headers, message.payload(), publishOptions.build());
+		}
+		catch (RuntimeException ex) {
+			if (bounded) {
+				this.window.release();
+			}
+			return failed(topic, start, new PublishException(topic,
+					"NATS publish to subject '" + subject + "' failed: " + ex.getMessage(), ex));
+		}
+		CompletableFuture<PublishReceipt> receipt = new CompletableFuture<>();
+		ack.orTimeout(this.options.ackTimeout().toNanos(), TimeUnit.NANOSECONDS).whenComplete((pubAck, error) -> {
+			if (bounded) {
+				this.window.release();
+			}
+			if (error != null) {
+				PublishException failure = translate(topic, subject, error);
+				this.observer.published(NatsEventBus.TRANSPORT, topic, System.nanoTime() - start, failure);
+				receipt.completeExceptionally(failure);
+			}
+			else {
+				this.observer.published(NatsEventBus.TRANSPORT, topic, System.nanoTime() - start, null);
+				receipt.complete(new PublishReceipt(topic, messageId, null, null, pubAck.getSeqno(),
+						pubAck.isDuplicate()));
+			}
+		});
+		return receipt;
+	}
+
+	/** @return publishes sent and not yet acknowledged */
+	int inFlight() {
+		return this.options.maxInFlight() - this.window.availablePermits();
+	}
+
+	/**
+	 * Refuses new publishes and waits up to the timeout for the un-acknowledged ones.
+	 * @param timeout how long to wait
+	 */
+	void close(Duration timeout) {
+		this.closed = true;
+		try {
+			if (this.window.tryAcquire(this.options.maxInFlight(), timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				this.window.release(this.options.maxInFlight());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private boolean acquire(String topic, String subject, long start) {
+		if (this.window.tryAcquire()) {
+			return true;
+		}
+		try {
+			return this.window.tryAcquire(this.options.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private CompletableFuture<PublishReceipt> failed(String topic, long start, PublishException failure) {
+		this.observer.published(NatsEventBus.TRANSPORT, topic, System.nanoTime() - start, failure);
+		return CompletableFuture.failedFuture(failure);
+	}
+
+	private PublishException translate(String topic, String subject, Throwable error) {
+		Throwable cause = unwrap(error);
+		for (Throwable link = cause; link != null; link = link.getCause()) {
+			if (link instanceof JetStreamApiException) {
+				cause = link;
+				break;
+			}
+		}
+		if (cause instanceof JetStreamApiException api) {
+			String hint = "";
+			if (api.getApiErrorCode() == MAX_MESSAGES_EXCEEDED || api.getApiErrorCode() == MAX_BYTES_EXCEEDED) {
+				hint = "; the stream is full and refuses new events instead of evicting unconsumed ones: raise "
+						+ "eventbus.nats.stream.max-messages / max-bytes or consume faster";
+			}
+			return new PublishException(topic, "NATS JetStream refused the publish to subject '" + subject + "': "
+					+ api.getErrorDescription() + " [err_code=" + api.getApiErrorCode() + "]" + hint, cause);
+		}
+		if (cause instanceof TimeoutException || cause instanceof CancellationException) {
+			Duration ackTimeout = this.options.ackTimeout();
+			return new PublishTimeoutException(topic, ackTimeout, "NATS publish to subject '" + subject
+					+ "' was not acknowledged within ack-timeout " + ackTimeout
+					+ " (eventbus.nats.publish.ack-timeout); connection " + this.connectionState.get()
+					+ "; the event may or may not be stored, publishing it again is de-duplicated by its id", cause);
+		}
+		return new PublishException(topic, "NATS publish to subject '" + subject + "' failed: " + cause, cause);
+	}
+
+	private static Throwable unwrap(Throwable error) {
+		Throwable current = error;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	static @Nullable Throwable rootCause(@Nullable Throwable error) {
+		return (error != null) ? unwrap(error) : null;
+	}
+
+}

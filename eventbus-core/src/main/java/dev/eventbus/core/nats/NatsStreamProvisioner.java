@@ -1,0 +1,158 @@
+package dev.eventbus.core.nats;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.eventbus.core.api.EventBusException;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.api.StreamInfo;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provisions the stream of a subject on first use, per {@link NatsStreamOptions#provisioning()}, and
+ * durable consumers. Remembers the stream of every subject it provisioned. Thread-safe: publishers
+ * and subscribers call it concurrently; provisioning of a subject happens once under a lock.
+ */
+final class NatsStreamProvisioner {
+
+	private static final Logger logger = LoggerFactory.getLogger(NatsStreamProvisioner.class);
+
+	/** JetStream API error code: stream not found. */
+	private static final int STREAM_NOT_FOUND = 10059;
+
+	private final JetStreamManagement management;
+
+	private final NatsStreamOptions options;
+
+	private final Map<String, String> streams = new ConcurrentHashMap<>();
+
+	NatsStreamProvisioner(JetStreamManagement management, NatsStreamOptions options) {
+		this.management = management;
+		this.options = options;
+	}
+
+	/**
+	 * Makes sure a stream captures the subject.
+	 * @param subject the subject
+	 * @return the name of the stream capturing it, or null under {@code skip} provisioning (unknown)
+	 * @throws EventBusException naming the subject and stream when provisioning or validation fails
+	 */
+	@Nullable String ensure(String subject) {
+		if (this.options.provisioning() == NatsStreamOptions.Provisioning.SKIP) {
+			return null;
+		}
+		String known = this.streams.get(subject);
+		if (known != null) {
+			return known;
+		}
+		synchronized (this) {
+			known = this.streams.get(subject);
+			if (known == null) {
+				known = provision(subject);
+				this.streams.put(subject, known);
+			}
+			return known;
+		}
+	}
+
+	/**
+	 * @param stream stream name
+	 * @param consumer consumer configuration
+	 * @throws EventBusException naming the consumer when the server refuses it
+	 */
+	void ensureConsumer(String stream, ConsumerConfiguration consumer) {
+		try {
+			this.management.addOrUpdateConsumer(stream, consumer);
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new EventBusException("NATS could not create or update durable consumer '" + consumer.getDurable()
+					+ "' on stream '" + stream + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private String provision(String subject) {
+		String derived = NatsStreamOptions.streamName(subject);
+		StreamConfiguration wanted = NatsClientConfig.streamConfiguration(this.options, derived, subject);
+		try {
+			List<String> capturing = this.management.getStreamNames(subject);
+			if (!capturing.isEmpty()) {
+				String existing = capturing.get(0);
+				if (existing.equals(derived)
+						&& this.options.provisioning() == NatsStreamOptions.Provisioning.CREATE_OR_UPDATE) {
+					update(existing, subject);
+				}
+				else {
+					logger.debug("NATS subject '{}' is captured by existing stream '{}'", subject, existing);
+				}
+				return existing;
+			}
+			if (this.options.provisioning() == NatsStreamOptions.Provisioning.VALIDATE) {
+				throw new EventBusException("NATS stream for subject '" + subject + "' does not exist (expected '"
+						+ derived + "'); eventbus.nats.stream.provisioning=validate never creates streams: create it "
+						+ "or use create-or-update");
+			}
+			StreamInfo same = streamInfo(derived);
+			if (same != null) {
+				// Another subject maps to the same name (case or '.' versus '_'): the stream captures both.
+				List<String> subjects = new ArrayList<>(same.getConfiguration().getSubjects());
+				subjects.add(subject);
+				this.management.updateStream(StreamConfiguration.builder(same.getConfiguration()).subjects(subjects).build());
+				logger.info("NATS stream '{}' now also captures subject '{}'", derived, subject);
+				return derived;
+			}
+			this.management.addStream(wanted);
+			logger.info("NATS stream '{}' created for subject '{}' ({})", derived, subject, this.options);
+			return derived;
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new EventBusException("NATS could not provision stream '" + derived + "' for subject '" + subject
+					+ "' (eventbus.nats.stream.provisioning=" + this.options.provisioning() + "): " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private void update(String stream, String subject) throws IOException, JetStreamApiException {
+		StreamInfo info = this.management.getStreamInfo(stream);
+		StreamConfiguration current = info.getConfiguration();
+		StreamConfiguration wanted = NatsClientConfig.streamConfiguration(this.options, stream, subject);
+		boolean differs = current.getMaxMsgs() != wanted.getMaxMsgs() || current.getMaxBytes() != wanted.getMaxBytes()
+				|| !current.getMaxAge().equals(wanted.getMaxAge())
+				|| current.getDiscardPolicy() != wanted.getDiscardPolicy()
+				|| current.getReplicas() != wanted.getReplicas()
+				|| !current.getDuplicateWindow().equals(wanted.getDuplicateWindow());
+		if (!differs) {
+			return;
+		}
+		StreamConfiguration updated = StreamConfiguration.builder(current)
+			.maxMessages(wanted.getMaxMsgs())
+			.maxBytes(wanted.getMaxBytes())
+			.maxAge(wanted.getMaxAge())
+			.discardPolicy(wanted.getDiscardPolicy())
+			.replicas(wanted.getReplicas())
+			.duplicateWindow(wanted.getDuplicateWindow())
+			.build();
+		this.management.updateStream(updated);
+		logger.info("NATS stream '{}' updated to {}", stream, this.options);
+	}
+
+	private @Nullable StreamInfo streamInfo(String stream) throws IOException, JetStreamApiException {
+		try {
+			return this.management.getStreamInfo(stream);
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+				return null;
+			}
+			throw ex;
+		}
+	}
+
+}

@@ -1,0 +1,335 @@
+package dev.eventbus.core.nats;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.eventbus.core.codec.HeaderStyle;
+import dev.eventbus.core.codec.WireMessage;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.keyed.PressureListener;
+import dev.eventbus.core.support.InboundMessage;
+import dev.eventbus.core.support.Outcome;
+import dev.eventbus.core.support.SubscriptionDispatcher;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.impl.Headers;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pulls one topic's durable consumer on its own thread ({@code eventbus-nats-consumer-<topic>-<n>})
+ * and hands every message to the subscription's {@link SubscriptionDispatcher}; acknowledges a
+ * message only when its dispatch future completed (handled or dead-lettered). Never naks.
+ *
+ * <p>Backpressure: no pull request is sent while the subscription is paused, the executor is above
+ * its high watermark, this instance is a single-active standby, or {@code max-ack-pending} messages
+ * are un-acknowledged; a pull asks for at most the room left.
+ *
+ * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
+ * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
+ * {@code +WPI} (in progress) for every un-acknowledged message.
+ */
+final class NatsTopicConsumer implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(NatsTopicConsumer.class);
+
+	private static final Duration DISPATCH_WAIT = Duration.ofMillis(200);
+
+	private final String topic;
+
+	private final String subject;
+
+	private final String stream;
+
+	private final String durable;
+
+	private final JetStream jetStream;
+
+	private final NatsConsumerOptions options;
+
+	private final KeyedExecutor executor;
+
+	private final SubscriptionDispatcher<?> dispatcher;
+
+	private final NatsSubscription owner;
+
+	private final @Nullable NatsLease lease;
+
+	/** Un-acknowledged messages by stream sequence. */
+	private final ConcurrentSkipListMap<Long, Message> inFlight = new ConcurrentSkipListMap<>();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition wakeUp = this.lock.newCondition();
+
+	private final PressureListener pressureListener = (high) -> {
+		if (!high) {
+			signal();
+		}
+	};
+
+	private volatile boolean stopping;
+
+	private @Nullable JetStreamSubscription subscription;
+
+	private final Thread thread;
+
+	NatsTopicConsumer(String topic, String subject, String stream, String durable, JetStream jetStream,
+			NatsConsumerOptions options, KeyedExecutor executor, SubscriptionDispatcher<?> dispatcher,
+			NatsSubscription owner, @Nullable NatsLease lease, String threadName) {
+		this.topic = topic;
+		this.subject = subject;
+		this.stream = stream;
+		this.durable = durable;
+		this.jetStream = jetStream;
+		this.options = options;
+		this.executor = executor;
+		this.dispatcher = dispatcher;
+		this.owner = owner;
+		this.lease = lease;
+		this.thread = new Thread(this, threadName);
+		this.thread.setDaemon(true);
+	}
+
+	void start() {
+		this.executor.addPressureListener(this.pressureListener);
+		this.thread.start();
+	}
+
+	String topic() {
+		return this.topic;
+	}
+
+	String stream() {
+		return this.stream;
+	}
+
+	String durable() {
+		return this.durable;
+	}
+
+	@Nullable NatsLease lease() {
+		return this.lease;
+	}
+
+	/** @return messages delivered and not yet acknowledged */
+	int inFlight() {
+		return this.inFlight.size();
+	}
+
+	@Override
+	public void run() {
+		while (!this.stopping) {
+			try {
+				if (!mayPull()) {
+					awaitSignal(Duration.ofMillis(100));
+					continue;
+				}
+				JetStreamSubscription pullSubscription = subscription();
+				int room = Math.min(this.options.pullBatchSize(), this.options.maxAckPending() - this.inFlight.size());
+				Iterator<Message> messages = pullSubscription.iterate(room, this.options.pullExpiry());
+				while (messages.hasNext()) {
+					Message message = messages.next();
+					if (message.isJetStream()) {
+						dispatch(message);
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				if (!this.stopping) {
+					logger.warn("NATS consumer '{}' on '{}' interrupted; stopping", this.durable, this.subject);
+				}
+				break;
+			}
+			catch (RuntimeException | IOException | JetStreamApiException ex) {
+				if (this.stopping) {
+					break;
+				}
+				logger.warn("NATS consumer '{}' on '{}': pull failed ({}); retrying", this.durable, this.subject,
+						ex.toString());
+				dropSubscription();
+				try {
+					awaitSignal(Duration.ofSeconds(1));
+				}
+				catch (InterruptedException interrupted) {
+					break;
+				}
+			}
+		}
+	}
+
+	private boolean mayPull() {
+		return !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
+				&& this.inFlight.size() < this.options.maxAckPending();
+	}
+
+	private JetStreamSubscription subscription() throws IOException, JetStreamApiException {
+		JetStreamSubscription current = this.subscription;
+		if (current == null || !current.isActive()) {
+			current = this.jetStream.subscribe(this.subject, PullSubscribeOptions.bind(this.stream, this.durable));
+			this.subscription = current;
+		}
+		return current;
+	}
+
+	private void dropSubscription() {
+		JetStreamSubscription current = this.subscription;
+		this.subscription = null;
+		if (current != null) {
+			try {
+				current.unsubscribe();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("NATS consumer '{}': unsubscribe failed: {}", this.durable, ex.toString());
+			}
+		}
+	}
+
+	private void dispatch(Message message) throws InterruptedException {
+		long sequence = message.metaData().streamSequence();
+		if (this.inFlight.putIfAbsent(sequence, message) != null) {
+			// A redelivery of a message this instance still works on: the original's ack covers it.
+			logger.debug("NATS consumer '{}': ignoring redelivery of sequence {} still in progress", this.durable,
+					sequence);
+			return;
+		}
+		InboundMessage inbound = new InboundMessage(this.topic, toWire(message), null, null, sequence);
+		CompletableFuture<Outcome> done = null;
+		while (done == null) {
+			try {
+				done = this.dispatcher.dispatch(inbound, DISPATCH_WAIT);
+			}
+			catch (RejectedExecutionException ex) {
+				if (this.stopping || this.executor.isShutdown()) {
+					// Not accepted: leave it un-acknowledged for redelivery.
+					this.inFlight.remove(sequence);
+					return;
+				}
+				if (Thread.interrupted()) {
+					throw new InterruptedException();
+				}
+			}
+		}
+		done.whenComplete((outcome, error) -> complete(sequence, message, error));
+	}
+
+	private void complete(long sequence, Message message, @Nullable Throwable error) {
+		try {
+			if (error == null) {
+				message.ack();
+			}
+			else if (!(NatsPublisher.rootCause(error) instanceof CancellationException)) {
+				logger.warn("NATS consumer '{}': sequence {} not finished ({}); left for redelivery", this.durable,
+						sequence, error.toString());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("NATS consumer '{}': ack of sequence {} failed ({}); it will be redelivered", this.durable,
+					sequence, ex.toString());
+		}
+		finally {
+			this.inFlight.remove(sequence);
+			signal();
+		}
+	}
+
+	/** Extends the ack deadline of every un-acknowledged message. Called by the bus scheduler. */
+	void keepAlive() {
+		for (Message message : this.inFlight.values()) {
+			try {
+				message.inProgress();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("NATS consumer '{}': in-progress failed: {}", this.durable, ex.toString());
+				return;
+			}
+		}
+	}
+
+	/** Stops pulling; messages already fetched are still dispatched. */
+	void stop() {
+		this.stopping = true;
+		this.executor.removePressureListener(this.pressureListener);
+		signal();
+	}
+
+	/**
+	 * @param timeout how long to wait for the fetch thread
+	 * @return whether it ended
+	 */
+	boolean awaitFetchThread(Duration timeout) {
+		try {
+			this.thread.join(Math.max(1, timeout.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.thread.isAlive()) {
+			this.thread.interrupt();
+			return false;
+		}
+		return true;
+	}
+
+	/** Releases the jnats subscription (the durable consumer stays on the server). */
+	void unsubscribe() {
+		dropSubscription();
+	}
+
+	void signal() {
+		this.lock.lock();
+		try {
+			this.wakeUp.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void awaitSignal(Duration timeout) throws InterruptedException {
+		this.lock.lock();
+		try {
+			if (!this.stopping) {
+				this.wakeUp.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static WireMessage toWire(Message message) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		Headers natsHeaders = message.getHeaders();
+		if (natsHeaders != null) {
+			for (String name : natsHeaders.keySet()) {
+				if (name.startsWith("Nats-")) {
+					continue;
+				}
+				List<String> values = natsHeaders.get(name);
+				if (values != null && !values.isEmpty()) {
+					headers.put(name, values.get(0));
+				}
+			}
+		}
+		String key = headers.get(HeaderStyle.NATS.header("subject"));
+		byte[] data = message.getData();
+		return new WireMessage(key, headers, (data != null) ? data : new byte[0]);
+	}
+
+}
