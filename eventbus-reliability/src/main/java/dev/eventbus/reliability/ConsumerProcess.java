@@ -58,7 +58,7 @@ public final class ConsumerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(ChildProcess.javaExecutable(), "-Xmx" + this.heap,
 				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
 				"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
-				"-cp", System.getProperty("java.class.path"), "dev.eventbus.reliability.ConsumerMain"));
+				"-cp", System.getProperty("java.class.path"), ConsumerMain.class.getName()));
 		this.arguments.forEach((key, value) -> command.add(key + "=" + value));
 		this.process.launch(command);
 	}
