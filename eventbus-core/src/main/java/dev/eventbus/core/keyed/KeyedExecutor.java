@@ -1,13 +1,27 @@
 package dev.eventbus.core.keyed;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks on a shared pool of workers with per-key FIFO order: at most one task of a key runs
@@ -26,11 +40,66 @@ import org.jspecify.annotations.Nullable;
  * stage completes, without holding a worker; this is how retries back off inside a lane.
  *
  * <p><b>Null key.</b> A task with a null key has no ordering: it runs as soon as a worker is free.
+ * Keys are compared with {@code equals}/{@code hashCode}.
+ *
+ * <p><b>Failures.</b> A task that throws completes its future exceptionally; its worker survives
+ * and its lane goes on with the next task. Cancelling a returned future before the task started
+ * skips the task.
+ *
+ * <p><b>Threads and state.</b> Workers are {@code options.workers()} threads named
+ * {@code <threadNamePrefix>-<n>} of one pool whose queue holds {@link Lane lanes} that have work and
+ * tasks without a key. Submitters touch the bound ({@link PendingGate}), the lane map (a
+ * {@link ConcurrentHashMap}; a lane is created by the first submitter of its key and removed, under
+ * its own monitor, by the thread that finds it empty) and the lane they append to. Workers touch
+ * the lane they own, the counters ({@code busyWorkers}, {@code inProgress}, {@code completed}:
+ * atomics) and the bound. The thread completing an asynchronous task's stage finishes the task and
+ * hands its lane back to the pool. Pressure listeners are called without any lock held (see
+ * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
+ * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
+ * so that a submitter racing with it either lands in a lane before it is emptied or is rejected.
+ * Future callbacks run on the thread that finished the task (a worker, or the stage's thread).
  */
 public final class KeyedExecutor implements AutoCloseable {
 
+	private static final Logger logger = LoggerFactory.getLogger(KeyedExecutor.class);
+
+	private final KeyedExecutorOptions options;
+
+	private final ThreadPoolExecutor pool;
+
+	private final ConcurrentHashMap<Object, Lane> lanes = new ConcurrentHashMap<>();
+
+	private final Function<Object, Lane> newLane = (key) -> new Lane(key, this);
+
+	private final PendingGate gate;
+
+	private final PressureSignal pressure;
+
+	private final AtomicInteger busyWorkers = new AtomicInteger();
+
+	/** Tasks started and not finished, asynchronous stages included. */
+	private final AtomicInteger inProgress = new AtomicInteger();
+
+	private final LongAdder completed = new LongAdder();
+
+	private final Executor workerExecutor = this::executeContinuation;
+
+	/** Set once the shutdown deadline passed: queued tasks are being discarded. */
+	private volatile boolean discarding;
+
+	private final Object shutdownLock = new Object();
+
+	/** Guarded by {@link #shutdownLock}. */
+	private @Nullable ShutdownReport shutdownReport;
+
 	private KeyedExecutor(KeyedExecutorOptions options) {
-		throw new UnsupportedOperationException("not implemented yet");
+		this.options = Objects.requireNonNull(options, "options must not be null");
+		this.gate = new PendingGate(options.maxPending());
+		this.pressure = new PressureSignal(options.highWatermarkTasks(), options.lowWatermarkTasks(),
+				this.gate::count);
+		this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix()));
+		this.pool.prestartAllCoreThreads();
 	}
 
 	/**
@@ -50,7 +119,8 @@ public final class KeyedExecutor implements AutoCloseable {
 	 * while waiting (the task was not accepted)
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task) {
-		throw new UnsupportedOperationException();
+		Objects.requireNonNull(task, "task must not be null");
+		return accept(key, (lane) -> new KeyedTask.Plain(this, lane, task), null).future;
 	}
 
 	/**
@@ -63,7 +133,8 @@ public final class KeyedExecutor implements AutoCloseable {
 	 * tasks are pending and the bound), the executor is shut down, or the caller was interrupted
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task, Duration maxWait) {
-		throw new UnsupportedOperationException();
+		Objects.requireNonNull(task, "task must not be null");
+		return accept(key, (lane) -> new KeyedTask.Plain(this, lane, task), checkMaxWait(maxWait)).future;
 	}
 
 	/**
@@ -78,90 +149,291 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public <T> CompletableFuture<T> submitAsync(@Nullable Object key,
 			Supplier<? extends CompletionStage<T>> task, Duration maxWait) {
-		throw new UnsupportedOperationException();
+		Objects.requireNonNull(task, "task must not be null");
+		return accept(key, (lane) -> new KeyedTask.Async<T>(this, lane, task), checkMaxWait(maxWait)).future;
 	}
 
 	/**
 	 * @param listener told on every watermark crossing; also told at once if pressure is high now
 	 */
 	public void addPressureListener(PressureListener listener) {
-		throw new UnsupportedOperationException();
+		this.pressure.add(Objects.requireNonNull(listener, "listener must not be null"));
 	}
 
 	/** @param listener a listener added before */
 	public void removePressureListener(PressureListener listener) {
-		throw new UnsupportedOperationException();
+		this.pressure.remove(listener);
 	}
 
 	/** @return whether pending tasks reached the high watermark and have not fallen to the low one */
 	public boolean isUnderPressure() {
-		throw new UnsupportedOperationException();
+		return this.pressure.isUnderPressure();
 	}
 
 	/** @return tasks accepted and not finished (queued, running, or async in progress) */
 	public int pending() {
-		throw new UnsupportedOperationException();
+		return this.gate.count();
 	}
 
 	/** @return tasks waiting in lanes for their turn or a worker */
 	public int queued() {
-		throw new UnsupportedOperationException();
+		return Math.max(0, this.gate.count() - this.inProgress.get());
 	}
 
 	/** @return workers currently running a task */
 	public int busyWorkers() {
-		throw new UnsupportedOperationException();
+		return this.busyWorkers.get();
 	}
 
 	/** @return lanes (keys with queued or running work) */
 	public int activeLanes() {
-		throw new UnsupportedOperationException();
+		return this.lanes.size();
 	}
 
 	/** @return total time spent under pressure (high watermark reached) since creation */
 	public Duration timeUnderPressure() {
-		throw new UnsupportedOperationException();
+		return this.pressure.timeUnderPressure();
 	}
 
-	/** @return tasks completed since creation */
+	/** @return tasks completed since creation (successfully or not; skipped and discarded ones excluded) */
 	public long completedTasks() {
-		throw new UnsupportedOperationException();
+		return this.completed.sum();
 	}
 
 	/**
 	 * Runs continuations of a task that already holds its lane (for example the next attempt of a
 	 * retried event, after its backoff) on the worker pool, without a lane and without counting
-	 * toward {@link #pending()}. Rejects after shutdown.
+	 * toward {@link #pending()}. During a graceful {@link #shutdown(Duration)} it keeps running them
+	 * so that in-flight work can finish; it rejects once the shutdown has finished. A continuation
+	 * that throws is logged and does not kill its worker.
 	 * @return the worker pool as an executor
 	 */
 	public Executor workers() {
-		throw new UnsupportedOperationException();
+		return this.workerExecutor;
 	}
 
 	/** @return the settings */
 	public KeyedExecutorOptions options() {
-		throw new UnsupportedOperationException();
+		return this.options;
 	}
 
 	/**
 	 * Stops accepting tasks, lets queued and running tasks finish within the timeout, then discards
-	 * what is still queued and interrupts what is still running. Idempotent.
+	 * what is still queued and interrupts what is still running. Idempotent: later calls return the
+	 * first call's report. Do not call it from a task of this executor (it would wait for itself).
+	 * In the report, tasks without a key count toward unstarted tasks but not toward unstarted keys,
+	 * and asynchronous tasks whose stage is still open count as running.
 	 * @param timeout how long to wait
 	 * @return what was left
 	 */
 	public ShutdownReport shutdown(Duration timeout) {
-		throw new UnsupportedOperationException();
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("shutdown timeout must not be negative but was " + timeout);
+		}
+		synchronized (this.shutdownLock) {
+			if (this.shutdownReport != null) {
+				return this.shutdownReport;
+			}
+			this.gate.close();
+			long nanos = PendingGate.saturatedNanos(timeout);
+			long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+			ShutdownReport report;
+			if (this.gate.awaitDrained(deadline)) {
+				this.pool.shutdown();
+				awaitWorkersQuietly(deadline);
+				report = new ShutdownReport(true, 0, 0, 0);
+			}
+			else {
+				report = discardAndInterrupt();
+			}
+			this.shutdownReport = report;
+			if (!report.terminated()) {
+				logger.warn("Keyed executor shut down after {}: discarded {} queued tasks of {} keys, interrupted {} "
+						+ "running tasks", timeout, report.unstartedTasks(), report.unstartedKeys(),
+						report.runningTasks());
+			}
+			return report;
+		}
 	}
 
 	/** @return whether {@link #shutdown(Duration)} was called */
 	public boolean isShutdown() {
-		throw new UnsupportedOperationException();
+		return this.gate.isClosed();
 	}
 
 	/** Shuts down with {@link KeyedExecutorOptions#shutdownTimeout()}. */
 	@Override
 	public void close() {
 		shutdown(options().shutdownTimeout());
+	}
+
+	@Override
+	public String toString() {
+		return "KeyedExecutor{pending=" + pending() + ", busyWorkers=" + busyWorkers() + ", activeLanes="
+				+ activeLanes() + ", shutdown=" + isShutdown() + "}";
+	}
+
+	// ---- submission
+
+	private <T extends KeyedTask> T accept(@Nullable Object key, Function<@Nullable Lane, T> factory,
+			@Nullable Duration maxWait) {
+		int pendingNow = this.gate.reserve(maxWait);
+		this.pressure.afterIncrease(pendingNow);
+		if (key == null) {
+			T task = factory.apply(null);
+			try {
+				this.pool.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				unaccepted();
+				throw PendingGate.shutDown();
+			}
+			return task;
+		}
+		for (;;) {
+			Lane lane = this.lanes.computeIfAbsent(key, this.newLane);
+			T task = factory.apply(lane);
+			int result = lane.offer(task);
+			if (result == Lane.ADDED) {
+				return task;
+			}
+			if (result == Lane.ADDED_SCHEDULE) {
+				schedule(lane);
+				return task;
+			}
+			if (result == Lane.REFUSED) {
+				unaccepted();
+				throw PendingGate.shutDown();
+			}
+			// Lane.RETRY: the lane retired between the lookup and the offer
+		}
+	}
+
+	/** Gives back the room of a task that was reserved but is not accepted after all. */
+	private void unaccepted() {
+		this.pressure.afterDecrease(this.gate.release());
+	}
+
+	private static @Nullable Duration checkMaxWait(Duration maxWait) {
+		Objects.requireNonNull(maxWait, "maxWait must not be null");
+		if (maxWait.isNegative()) {
+			throw new IllegalArgumentException("maxWait must not be negative but was " + maxWait);
+		}
+		return maxWait;
+	}
+
+	// ---- called by lanes and tasks
+
+	boolean isDiscarding() {
+		return this.discarding;
+	}
+
+	/** Puts a lane with work at the end of the pool's queue. */
+	void schedule(Lane lane) {
+		try {
+			this.pool.execute(lane);
+		}
+		catch (RejectedExecutionException ex) {
+			// the pool stopped at the shutdown deadline: the shutdown caller discards the lane's tasks
+		}
+	}
+
+	void removeLane(Object key, Lane lane) {
+		this.lanes.remove(key, lane);
+	}
+
+	void workerBusy(int delta) {
+		this.busyWorkers.addAndGet(delta);
+	}
+
+	void taskStarted() {
+		this.inProgress.incrementAndGet();
+	}
+
+	void taskFinished() {
+		this.inProgress.decrementAndGet();
+		this.completed.increment();
+		this.pressure.afterDecrease(this.gate.release());
+	}
+
+	/** A task that never started: discarded at shutdown, or cancelled by its submitter. */
+	void taskSkipped() {
+		this.pressure.afterDecrease(this.gate.release());
+	}
+
+	// ---- workers() and shutdown
+
+	private void executeContinuation(Runnable command) {
+		Objects.requireNonNull(command, "command must not be null");
+		try {
+			this.pool.execute(() -> {
+				this.busyWorkers.incrementAndGet();
+				try {
+					command.run();
+				}
+				catch (Throwable ex) {
+					logger.error("Continuation {} failed on a keyed executor worker", command, ex);
+				}
+				finally {
+					this.busyWorkers.decrementAndGet();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			throw PendingGate.shutDown();
+		}
+	}
+
+	private ShutdownReport discardAndInterrupt() {
+		this.discarding = true;
+		int running = this.inProgress.get(); // before the interrupts below let tasks end
+		List<Runnable> neverRun = this.pool.shutdownNow();
+		int unstarted = 0;
+		for (Runnable runnable : neverRun) {
+			if (runnable instanceof KeyedTask task) {
+				task.discard();
+				unstarted++;
+			}
+		}
+		Set<Object> keys = new HashSet<>();
+		for (Lane lane : this.lanes.values()) {
+			int discarded = lane.discardQueued();
+			if (discarded > 0) {
+				unstarted += discarded;
+				keys.add(lane.key());
+			}
+		}
+		return new ShutdownReport(false, unstarted, running, keys.size());
+	}
+
+	private void awaitWorkersQuietly(long deadline) {
+		try {
+			this.pool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Names workers {@code <prefix>-<n>}, counting from 0. */
+	private static final class WorkerThreadFactory implements ThreadFactory {
+
+		private final String prefix;
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		WorkerThreadFactory(String prefix) {
+			this.prefix = prefix;
+		}
+
+		@Override
+		public Thread newThread(Runnable runnable) {
+			Thread thread = new Thread(runnable, this.prefix + "-" + this.next.getAndIncrement());
+			thread.setDaemon(false);
+			return thread;
+		}
+
 	}
 
 }

@@ -205,11 +205,6 @@ public final class SubscriptionDispatcher<T> {
 		}
 	}
 
-	/** @return whether {@link #close()} was called */
-	public boolean isClosed() {
-		return this.closed;
-	}
-
 	private void finished(Delivery delivery) {
 		if (this.inFlight.remove(delivery)) {
 			this.pending.decrementAndGet();
