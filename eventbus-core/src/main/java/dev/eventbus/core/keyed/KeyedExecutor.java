@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * tasks without a key. Submitters touch the bound ({@link PendingGate}), the lane map (a
  * {@link ConcurrentHashMap}; a lane is created by the first submitter of its key and removed, under
  * its own monitor, by the thread that finds it empty) and the lane they append to. Workers touch
- * the lane they own, the counters ({@code busyWorkers}, {@code inProgress}, {@code completed}:
- * atomics) and the bound. The thread completing an asynchronous task's stage finishes the task and
+ * the lane they own, the counters ({@code inProgress}, {@code completed}: striped adders, summed only
+ * when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
  * hands its lane back to the pool. Pressure listeners are called without any lock held (see
  * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
@@ -75,10 +75,8 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final PressureSignal pressure;
 
-	private final AtomicInteger busyWorkers = new AtomicInteger();
-
 	/** Tasks started and not finished, asynchronous stages included. */
-	private final AtomicInteger inProgress = new AtomicInteger();
+	private final LongAdder inProgress = new LongAdder();
 
 	private final LongAdder completed = new LongAdder();
 
@@ -120,7 +118,7 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, (lane) -> new KeyedTask.Plain(this, lane, task), null).future;
+		return accept(key, new KeyedTask.Plain(this, task), null).future;
 	}
 
 	/**
@@ -134,7 +132,7 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, (lane) -> new KeyedTask.Plain(this, lane, task), checkMaxWait(maxWait)).future;
+		return accept(key, new KeyedTask.Plain(this, task), checkMaxWait(maxWait)).future;
 	}
 
 	/**
@@ -150,7 +148,7 @@ public final class KeyedExecutor implements AutoCloseable {
 	public <T> CompletableFuture<T> submitAsync(@Nullable Object key,
 			Supplier<? extends CompletionStage<T>> task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, (lane) -> new KeyedTask.Async<T>(this, lane, task), checkMaxWait(maxWait)).future;
+		return accept(key, new KeyedTask.Async<T>(this, task), checkMaxWait(maxWait)).future;
 	}
 
 	/**
@@ -177,12 +175,12 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** @return tasks waiting in lanes for their turn or a worker */
 	public int queued() {
-		return Math.max(0, this.gate.count() - this.inProgress.get());
+		return (int) Math.max(0, this.gate.count() - this.inProgress.sum());
 	}
 
 	/** @return workers currently running a task */
 	public int busyWorkers() {
-		return this.busyWorkers.get();
+		return this.pool.getActiveCount();
 	}
 
 	/** @return lanes (keys with queued or running work) */
@@ -276,12 +274,10 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	// ---- submission
 
-	private <T extends KeyedTask> T accept(@Nullable Object key, Function<@Nullable Lane, T> factory,
-			@Nullable Duration maxWait) {
+	private <T extends KeyedTask> T accept(@Nullable Object key, T task, @Nullable Duration maxWait) {
 		int pendingNow = this.gate.reserve(maxWait);
 		this.pressure.afterIncrease(pendingNow);
 		if (key == null) {
-			T task = factory.apply(null);
 			try {
 				this.pool.execute(task);
 			}
@@ -292,8 +288,10 @@ public final class KeyedExecutor implements AutoCloseable {
 			return task;
 		}
 		for (;;) {
-			Lane lane = this.lanes.computeIfAbsent(key, this.newLane);
-			T task = factory.apply(lane);
+			Lane lane = this.lanes.get(key);
+			if (lane == null) {
+				lane = this.lanes.computeIfAbsent(key, this.newLane);
+			}
 			int result = lane.offer(task);
 			if (result == Lane.ADDED) {
 				return task;
@@ -306,7 +304,8 @@ public final class KeyedExecutor implements AutoCloseable {
 				unaccepted();
 				throw PendingGate.shutDown();
 			}
-			// Lane.RETRY: the lane retired between the lookup and the offer
+			// Lane.RETRY: the lane retired between the lookup and the offer; help remove it
+			this.lanes.remove(key, lane);
 		}
 	}
 
@@ -343,16 +342,12 @@ public final class KeyedExecutor implements AutoCloseable {
 		this.lanes.remove(key, lane);
 	}
 
-	void workerBusy(int delta) {
-		this.busyWorkers.addAndGet(delta);
-	}
-
 	void taskStarted() {
-		this.inProgress.incrementAndGet();
+		this.inProgress.increment();
 	}
 
 	void taskFinished() {
-		this.inProgress.decrementAndGet();
+		this.inProgress.decrement();
 		this.completed.increment();
 		this.pressure.afterDecrease(this.gate.release());
 	}
@@ -368,15 +363,11 @@ public final class KeyedExecutor implements AutoCloseable {
 		Objects.requireNonNull(command, "command must not be null");
 		try {
 			this.pool.execute(() -> {
-				this.busyWorkers.incrementAndGet();
 				try {
 					command.run();
 				}
 				catch (Throwable ex) {
 					logger.error("Continuation {} failed on a keyed executor worker", command, ex);
-				}
-				finally {
-					this.busyWorkers.decrementAndGet();
 				}
 			});
 		}
@@ -387,7 +378,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private ShutdownReport discardAndInterrupt() {
 		this.discarding = true;
-		int running = this.inProgress.get(); // before the interrupts below let tasks end
+		int running = (int) this.inProgress.sum(); // before the interrupts below let tasks end
 		List<Runnable> neverRun = this.pool.shutdownNow();
 		int unstarted = 0;
 		for (Runnable runnable : neverRun) {

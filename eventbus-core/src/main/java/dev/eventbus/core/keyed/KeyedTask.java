@@ -22,11 +22,14 @@ abstract class KeyedTask implements Runnable {
 
 	final KeyedExecutor owner;
 
-	final @Nullable Lane lane;
+	/** The lane the task was offered to; set by the submitter before the task is published. */
+	@Nullable Lane lane;
 
-	KeyedTask(KeyedExecutor owner, @Nullable Lane lane) {
+	/** Next task in the lane's queue; guarded by the lane's monitor. */
+	@Nullable KeyedTask next;
+
+	KeyedTask(KeyedExecutor owner) {
 		this.owner = owner;
-		this.lane = lane;
 	}
 
 	/**
@@ -42,13 +45,7 @@ abstract class KeyedTask implements Runnable {
 	/** Entry point for a task without a key, run straight from the pool. */
 	@Override
 	public final void run() {
-		this.owner.workerBusy(1);
-		try {
-			start();
-		}
-		finally {
-			this.owner.workerBusy(-1);
-		}
+		start();
 	}
 
 	static final class Plain extends KeyedTask {
@@ -57,8 +54,8 @@ abstract class KeyedTask implements Runnable {
 
 		final CompletableFuture<Void> future = new CompletableFuture<>();
 
-		Plain(KeyedExecutor owner, @Nullable Lane lane, Runnable task) {
-			super(owner, lane);
+		Plain(KeyedExecutor owner, Runnable task) {
+			super(owner);
 			this.task = task;
 		}
 
@@ -109,8 +106,8 @@ abstract class KeyedTask implements Runnable {
 
 		private final AtomicInteger phase = new AtomicInteger();
 
-		Async(KeyedExecutor owner, @Nullable Lane lane, Supplier<? extends CompletionStage<T>> task) {
-			super(owner, lane);
+		Async(KeyedExecutor owner, Supplier<? extends CompletionStage<T>> task) {
+			super(owner);
 			this.task = task;
 		}
 
@@ -151,8 +148,9 @@ abstract class KeyedTask implements Runnable {
 			else {
 				this.future.completeExceptionally(failure);
 			}
-			if (before == 1 && this.lane != null) {
-				this.lane.resume();
+			Lane heldLane = this.lane;
+			if (before == 1 && heldLane != null) {
+				heldLane.resume();
 			}
 		}
 

@@ -1,7 +1,5 @@
 package dev.eventbus.core.keyed;
 
-import java.util.ArrayDeque;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,10 +10,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A worker runs at most {@link #BATCH} tasks or {@link #SLICE_NANOS} of work in one turn, then puts
  * the lane back at the end of the pool's queue, so a busy key cannot keep a worker to itself.
- * A lane that runs out of tasks {@link #RETIRED retires}: it leaves the executor's lane map and
- * accepts nothing more (a submitter that still holds it looks the key up again).
+ * A lane that runs out of tasks {@link #RETIRED retires}: it accepts nothing more and leaves the
+ * executor's lane map right after (outside the monitor); a submitter that still finds it there
+ * removes it itself and looks the key up again.
  *
- * <p>Threads: {@code state} and {@code queue} are guarded by this lane's monitor. Submitters call
+ * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are guarded by this lane's monitor. Submitters call
  * {@link #offer}; the worker owning the lane calls {@link #run()}; the thread completing an
  * asynchronous task's stage calls {@link #resume()}; the shutdown caller calls
  * {@link #discardQueued()}. Tasks run outside the monitor.
@@ -49,7 +48,10 @@ final class Lane implements Runnable {
 
 	private final KeyedExecutor owner;
 
-	private final ArrayDeque<KeyedTask> queue = new ArrayDeque<>(4);
+	/** Queued tasks, linked through {@link KeyedTask#next}. */
+	private @Nullable KeyedTask head;
+
+	private @Nullable KeyedTask tail;
 
 	private int state = NEW;
 
@@ -75,7 +77,14 @@ final class Lane implements Runnable {
 		if (this.owner.isDiscarding()) {
 			return REFUSED;
 		}
-		this.queue.addLast(task);
+		task.lane = this;
+		if (this.tail == null) {
+			this.head = task;
+		}
+		else {
+			this.tail.next = task;
+		}
+		this.tail = task;
 		if (this.state == NEW) {
 			this.state = SCHEDULED;
 			return ADDED_SCHEDULE;
@@ -86,30 +95,33 @@ final class Lane implements Runnable {
 	/** One turn of a worker on this lane. */
 	@Override
 	public void run() {
-		this.owner.workerBusy(1);
-		try {
-			long sliceEnd = System.nanoTime() + SLICE_NANOS;
-			for (int done = 0;;) {
-				KeyedTask task = next();
-				if (task == null) {
-					return;
+		long sliceStart = 0;
+		for (int done = 0;;) {
+			KeyedTask task = next();
+			if (task == null) {
+				return;
+			}
+			if (!task.start()) {
+				return; // an asynchronous stage holds the lane; its completion resumes it
+			}
+			if (!this.owner.isDiscarding()) {
+				Thread.interrupted(); // a task's stray interrupt must not reach the next task
+			}
+			if (++done >= BATCH) {
+				break;
+			}
+			if (this.head != null) { // unsynchronized hint: only decides when to look at the clock
+				long now = System.nanoTime();
+				if (sliceStart == 0) {
+					sliceStart = now; // the slice starts after the first task, so a lane of one task reads no clock
 				}
-				if (!task.start()) {
-					return; // an asynchronous stage holds the lane; its completion resumes it
-				}
-				if (!this.owner.isDiscarding()) {
-					Thread.interrupted(); // a task's stray interrupt must not reach the next task
-				}
-				if (++done >= BATCH || System.nanoTime() - sliceEnd > 0) {
-					if (requeue()) {
-						this.owner.schedule(this);
-					}
-					return;
+				else if (now - sliceStart > SLICE_NANOS) {
+					break;
 				}
 			}
 		}
-		finally {
-			this.owner.workerBusy(-1);
+		if (requeue()) {
+			this.owner.schedule(this);
 		}
 	}
 
@@ -126,50 +138,72 @@ final class Lane implements Runnable {
 	 * @return number of tasks discarded
 	 */
 	int discardQueued() {
-		ArrayDeque<KeyedTask> discarded;
+		KeyedTask discarded;
+		boolean retired = false;
 		synchronized (this) {
-			discarded = new ArrayDeque<>(this.queue);
-			this.queue.clear();
-			if (this.state != ACTIVE) {
-				retire();
+			discarded = this.head;
+			this.head = null;
+			this.tail = null;
+			if (this.state != ACTIVE && this.state != RETIRED) {
+				this.state = RETIRED;
+				retired = true;
 			}
 		}
-		for (KeyedTask task : discarded) {
-			task.discard();
+		if (retired) {
+			this.owner.removeLane(this.key, this);
 		}
-		return discarded.size();
+		int count = 0;
+		while (discarded != null) {
+			KeyedTask following = discarded.next;
+			discarded.next = null;
+			discarded.discard();
+			discarded = following;
+			count++;
+		}
+		return count;
 	}
 
-	private synchronized @Nullable KeyedTask next() {
-		if (this.state == RETIRED) {
-			return null;
+	/** @return the next task, the lane now {@link #ACTIVE}; or null, the lane retired */
+	private @Nullable KeyedTask next() {
+		synchronized (this) {
+			if (this.state == RETIRED) {
+				return null;
+			}
+			KeyedTask task = this.head;
+			if (task != null && this.owner.isDiscarding()) {
+				// past the shutdown deadline: start nothing more; the shutdown caller discards the rest
+				this.state = SCHEDULED;
+				return null;
+			}
+			if (task != null) {
+				this.head = task.next;
+				if (this.head == null) {
+					this.tail = null;
+				}
+				task.next = null;
+				this.state = ACTIVE;
+				return task;
+			}
+			this.state = RETIRED;
 		}
-		KeyedTask task = this.queue.pollFirst();
-		if (task == null) {
-			retire();
-			return null;
-		}
-		this.state = ACTIVE;
-		return task;
+		this.owner.removeLane(this.key, this);
+		return null;
 	}
 
 	/** @return true if the lane has work left and must be scheduled, false if it retired */
-	private synchronized boolean requeue() {
-		if (this.state == RETIRED) {
-			return false;
+	private boolean requeue() {
+		synchronized (this) {
+			if (this.state == RETIRED) {
+				return false;
+			}
+			if (this.head != null) {
+				this.state = SCHEDULED;
+				return true;
+			}
+			this.state = RETIRED;
 		}
-		if (this.queue.isEmpty()) {
-			retire();
-			return false;
-		}
-		this.state = SCHEDULED;
-		return true;
-	}
-
-	/** Under the monitor. */
-	private void retire() {
-		this.state = RETIRED;
 		this.owner.removeLane(this.key, this);
+		return false;
 	}
 
 	@Override
