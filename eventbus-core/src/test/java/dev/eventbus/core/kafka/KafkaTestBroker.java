@@ -1,0 +1,133 @@
+package dev.eventbus.core.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An in-JVM KRaft broker for one test class, with small internal topics so it starts fast on two
+ * cores, and helpers for unique topic names and raw reads.
+ */
+final class KafkaTestBroker implements AutoCloseable {
+
+	private static final AtomicInteger TOPICS = new AtomicInteger();
+
+	private final EmbeddedKafkaKraftBroker broker;
+
+	private KafkaTestBroker(EmbeddedKafkaKraftBroker broker) {
+		this.broker = broker;
+	}
+
+	static KafkaTestBroker start() {
+		return start(Map.of());
+	}
+
+	static KafkaTestBroker start(Map<String, String> extraProperties) {
+		Map<String, String> properties = new HashMap<>();
+		properties.put("offsets.topic.num.partitions", "3");
+		properties.put("offsets.topic.replication.factor", "1");
+		properties.put("transaction.state.log.num.partitions", "1");
+		properties.put("group.initial.rebalance.delay.ms", "0");
+		properties.put("auto.create.topics.enable", "true");
+		properties.put("num.partitions", "3");
+		properties.putAll(extraProperties);
+		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
+		broker.brokerProperties(properties);
+		broker.afterPropertiesSet();
+		return new KafkaTestBroker(broker);
+	}
+
+	String bootstrapServers() {
+		return this.broker.getBrokersAsString();
+	}
+
+	EmbeddedKafkaKraftBroker embedded() {
+		return this.broker;
+	}
+
+	/** @return a topic name no other test uses */
+	static String uniqueTopic(String prefix) {
+		return prefix + "-" + TOPICS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** Creates a topic and its dead-letter topic. */
+	String createTopic(String prefix, int partitions) {
+		String topic = uniqueTopic(prefix);
+		this.broker.addTopics(new NewTopic(topic, partitions, (short) 1),
+				new NewTopic(topic + "-dlt", 1, (short) 1));
+		awaitLeaders(topic, partitions);
+		return topic;
+	}
+
+	/**
+	 * Waits until every partition has a leader: publishing into a partition whose leader is not
+	 * ready yet can leave the idempotent producer retrying an out-of-order sequence until its
+	 * delivery timeout (a client/broker behaviour, not the bus's).
+	 */
+	void awaitLeaders(String topic, int partitions) {
+		try (Admin admin = admin()) {
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+				return description.partitions().size() == partitions
+						&& description.partitions().stream().allMatch((info) -> info.leader() != null && !info.isr().isEmpty());
+			});
+		}
+	}
+
+	Admin admin() {
+		return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+	}
+
+	/** Test options: defaults with short timeouts and a fast fetch so tests do not wait on fetch.min.bytes. */
+	KafkaOptions.Builder options() {
+		return KafkaOptions.builder()
+			.bootstrapServers(bootstrapServers())
+			.consumer(KafkaConsumerOptions.builder()
+				.fetchMinBytes(1)
+				.fetchMaxWait(Duration.ofMillis(100))
+				.commitInterval(Duration.ofMillis(100))
+				.lagRefreshInterval(Duration.ofMillis(500))
+				.sessionTimeout(Duration.ofSeconds(10))
+				.heartbeatInterval(Duration.ofSeconds(1))
+				.build());
+	}
+
+	/** Reads every record of a topic currently available (until {@code expected} arrived). */
+	List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+		Map<String, Object> config = new HashMap<>();
+		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+		config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			consumer.subscribe(List.of(topic));
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+				return records.size() >= expected;
+			});
+		}
+		return records;
+	}
+
+	@Override
+	public void close() {
+		this.broker.destroy();
+	}
+
+}
