@@ -3,6 +3,7 @@ package dev.eventbus.core.nats;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 
 import io.nats.client.AuthHandler;
 import io.nats.client.ConnectionListener;
@@ -45,6 +46,7 @@ final class NatsClientConfig {
 			.pingInterval(options.pingInterval())
 			.connectionTimeout(options.connectionTimeout())
 			.maxMessagesInOutgoingQueue(options.outgoingQueueSize())
+			.requestCleanupInterval(requestCleanupInterval(options))
 			.connectionListener(connectionListener)
 			.errorListener(errorListener);
 		if (options.credentialsFile() != null) {
@@ -85,6 +87,17 @@ final class NatsClientConfig {
 			}
 		}
 		return builder.build();
+	}
+
+	/**
+	 * How often jnats fails requests (and publishes) past their timeout: a quarter of the publish
+	 * ack-timeout, between 100 ms and 1 s, so that a publish fails at most that much after it.
+	 * @param options the bus settings
+	 * @return the interval
+	 */
+	static Duration requestCleanupInterval(NatsOptions options) {
+		long quarter = options.publish().ackTimeout().toMillis() / 4;
+		return Duration.ofMillis(Math.max(100, Math.min(1000, quarter)));
 	}
 
 	/**

@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class NatsPublisher {
 
+	/** JetStream de-duplication header; its value is the event id. */
+	static final String MSG_ID_HEADER = "Nats-Msg-Id";
+
 	/** JetStream API error code: maximum messages exceeded. */
 	private static final int MAX_MESSAGES_EXCEEDED = 10077;
 
@@ -50,6 +53,8 @@ final class NatsPublisher {
 
 	private final Semaphore window;
 
+	private final PublishOptions publishOptions;
+
 	private volatile boolean closed;
 
 	NatsPublisher(JetStream jetStream, NatsStreamProvisioner streams, NatsPublishOptions options,
@@ -60,6 +65,7 @@ final class NatsPublisher {
 		this.observer = observer;
 		this.connectionState = connectionState;
 		this.window = new Semaphore(options.maxInFlight());
+		this.publishOptions = PublishOptions.builder().streamTimeout(options.ackTimeout()).build();
 	}
 
 	/**
@@ -78,9 +84,8 @@ final class NatsPublisher {
 			return failed(topic, start, new PublishRejectedException(topic,
 					"NATS event bus is closed; publish to subject '" + subject + "' refused", null));
 		}
-		String stream;
 		try {
-			stream = this.streams.ensure(subject);
+			this.streams.ensure(subject);
 		}
 		catch (EventBusException ex) {
 			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));
@@ -96,15 +101,12 @@ final class NatsPublisher {
 		for (Map.Entry<String, String> header : message.headers().entrySet()) {
 			headers.add(header.getKey(), header.getValue());
 		}
-		PublishOptions.Builder publishOptions = PublishOptions.builder()
-			.messageId(messageId)
-			.streamTimeout(this.options.ackTimeout());
-		if (stream != null) {
-			publishOptions.expectedStream(stream);
-		}
+		headers.put(MSG_ID_HEADER, messageId);
 		CompletableFuture<PublishAck> ack;
 		try {
-			ack = this.jetStream.publishAsync(subject, headers, message.payload(), publishOptions.build());
+			// jnats fails the future after the stream timeout (ack-timeout); its cleanup timer runs
+			// every request-cleanup-interval (see NatsClientConfig).
+			ack = this.jetStream.publishAsync(subject, headers, message.payload(), this.publishOptions);
 		}
 		catch (RuntimeException ex) {
 			if (bounded) {
@@ -114,7 +116,7 @@ final class NatsPublisher {
 					"NATS publish to subject '" + subject + "' failed: " + ex.getMessage(), ex));
 		}
 		CompletableFuture<PublishReceipt> receipt = new CompletableFuture<>();
-		ack.orTimeout(this.options.ackTimeout().toNanos(), TimeUnit.NANOSECONDS).whenComplete((pubAck, error) -> {
+		ack.whenComplete((pubAck, error) -> {
 			if (bounded) {
 				this.window.release();
 			}

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-class NatsOptionsTests {
+class NatsOptionsTest {
 
 	private static final ConnectionListener NO_EVENTS = (connection, event) -> {
 	};
@@ -73,6 +73,8 @@ class NatsOptionsTests {
 		assertThat(client.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(3));
 		assertThat(client.getMaxMessagesInOutgoingQueue()).isEqualTo(30_000);
 		assertThat(client.getConnectionListener()).isSameAs(listener);
+		// publishes fail at most a quarter of ack-timeout (10 s by default, capped at 1 s) after it
+		assertThat(client.getRequestCleanupInterval()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(client.isTLSRequired()).isFalse();
 		assertThat(options.toString()).contains("password=******").doesNotContain("s3cret");
 	}

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Publishing against a real nats-server started for this class.
  */
-class NatsPublishTests {
+class NatsPublishTest {
 
 	private static NatsServerProcess server;
 
@@ -189,7 +189,11 @@ class NatsPublishTests {
 				assertThat(bus.connectionStatus().connected()).isTrue();
 				assertThat(bus.connectionStatus().serverUrl()).contains(Integer.toString(secured.port()));
 			}
-			NatsOptions none = NatsOptions.builder().servers(secured.url()).maxReconnects(0).build();
+			NatsOptions none = NatsOptions.builder()
+				.servers(secured.url())
+				.maxReconnects(0)
+				.connectionTimeout(Duration.ofSeconds(1))
+				.build();
 			assertThatThrownBy(() -> NatsEventBus.builder(none).build()).isInstanceOf(EventBusException.class)
 				.hasMessageContaining(secured.url())
 				.hasMessageContaining("Authorization Violation")
@@ -197,6 +201,7 @@ class NatsPublishTests {
 			NatsOptions wrong = NatsOptions.builder()
 				.servers(secured.url())
 				.maxReconnects(0)
+				.connectionTimeout(Duration.ofSeconds(1))
 				.username("app")
 				.password("wrong")
 				.build();

@@ -1,0 +1,499 @@
+package dev.eventbus.benchmark.nats;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.PublishReceipt;
+import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import dev.eventbus.core.nats.NatsConsumerOptions;
+import dev.eventbus.core.nats.NatsEventBus;
+import dev.eventbus.core.nats.NatsOptions;
+import dev.eventbus.core.nats.NatsStreamOptions;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+
+/**
+ * End-to-end harness: the NATS JetStream transport side by side with raw jnats, against the same
+ * server in the same run. Every scenario uses fresh streams. Prints one line per figure.
+ *
+ * <pre>
+ * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.nats.NatsTransportBenchmark \
+ *     [nats://127.0.0.1:4222] [scale]
+ * </pre>
+ * {@code scale} multiplies the message counts (default 1.0).
+ */
+public final class NatsTransportBenchmark {
+
+	private static final int PAYLOAD_SIZE = 1024;
+
+	private static final int WINDOW = 2048;
+
+	private final String url;
+
+	private final double scale;
+
+	private final Connection raw;
+
+	private final JetStream rawJs;
+
+	private final JetStreamManagement jsm;
+
+	private NatsTransportBenchmark(String url, double scale) throws Exception {
+		this.url = url;
+		this.scale = scale;
+		this.raw = Nats.connect(new Options.Builder().server(url).maxMessagesInOutgoingQueue(16_384).build());
+		this.rawJs = this.raw.jetStream();
+		this.jsm = this.raw.jetStreamManagement();
+	}
+
+	public static void main(String[] args) throws Exception {
+		String url = (args.length > 0) ? args[0] : "nats://127.0.0.1:4222";
+		double scale = (args.length > 1) ? Double.parseDouble(args[1]) : 1.0;
+		NatsTransportBenchmark benchmark = new NatsTransportBenchmark(url, scale);
+		try {
+			benchmark.run();
+		}
+		finally {
+			benchmark.raw.close();
+		}
+		System.exit(0);
+	}
+
+	private int count(int base) {
+		return Math.max(100, (int) (base * this.scale));
+	}
+
+	private void run() throws Exception {
+		System.out.printf(Locale.ROOT, "server %s, jnats %s, %d cores%n", this.url, Nats.CLIENT_VERSION,
+				Runtime.getRuntime().availableProcessors());
+		// Warm-up of both paths (JIT), results discarded.
+		publishRaw(count(20_000));
+		publishBus(count(20_000));
+
+		double rawPublish = publishRaw(count(100_000));
+		double busPublish = publishBus(count(100_000));
+		double rawHeaders = publishRaw(count(100_000), true);
+		report("publish 1 KiB", busPublish, rawPublish, "msg/s");
+		report("publish 1 KiB vs raw with the same headers and Nats-Msg-Id", busPublish, rawHeaders, "msg/s");
+
+		int consumeCount = count(100_000);
+		double rawConsume = consumeRaw(consumeCount);
+		double busConsume = consumeBus(consumeCount);
+		report("consume no-op, key-ordered", busConsume, rawConsume, "msg/s");
+
+		int slowCount = count(10_000);
+		double rawSlow = slowRaw(slowCount);
+		double busSlow = slowBus(slowCount);
+		report("1 ms handler, 10,000 keys", busSlow, rawSlow, "msg/s");
+
+		long[] rawLatency = latencyRaw(count(10_000));
+		long[] busLatency = latencyBus(count(10_000));
+		System.out.printf(Locale.ROOT, "latency @1000 msg/s p50: bus %.2f ms, raw %.2f ms%n", busLatency[0] / 1e6,
+				rawLatency[0] / 1e6);
+		System.out.printf(Locale.ROOT, "latency @1000 msg/s p99: bus %.2f ms, raw %.2f ms, ratio %.2f%n",
+				busLatency[1] / 1e6, rawLatency[1] / 1e6, (double) busLatency[1] / rawLatency[1]);
+
+		double seed = seedScenario(10_000, 1_000);
+		System.out.printf(Locale.ROOT, "seed scenario (10,000 envelopes, 1,000 aggregates): bus %.0f msg/s "
+				+ "(seed: 387.70 msg/s plain, 322 msg/s envelope)%n", seed);
+	}
+
+	private static void report(String name, double bus, double raw, String unit) {
+		System.out.printf(Locale.ROOT, "%s: bus %.0f %s, raw %.0f %s, ratio %.2f%n", name, bus, unit, raw, unit,
+				bus / raw);
+	}
+
+	// ---- streams and buses
+
+	private String freshTopic(String name) {
+		return "bench-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private void createStream(String subject) throws Exception {
+		this.jsm.addStream(StreamConfiguration.builder()
+			.name(NatsStreamOptions.streamName(subject))
+			.subjects(subject)
+			.storageType(StorageType.File)
+			.discardPolicy(DiscardPolicy.New)
+			.build());
+	}
+
+	private void deleteStream(String subject) {
+		for (String name : List.of(subject, subject + ".dlt")) {
+			try {
+				this.jsm.deleteStream(NatsStreamOptions.streamName(name));
+			}
+			catch (Exception ex) {
+				// best effort: the dead-letter stream exists only for bus subscriptions
+			}
+		}
+	}
+
+	private NatsEventBus bus(KeyedExecutor executor, NatsConsumerOptions consumer) {
+		NatsOptions options = NatsOptions.builder().servers(this.url).consumer(consumer).build();
+		return NatsEventBus.builder(options).executor(executor).source("benchmark").build();
+	}
+
+	private static KeyedExecutor executor(int workers) {
+		return KeyedExecutor.create(KeyedExecutorOptions.builder().workers(workers).build());
+	}
+
+	private static byte[] payload() {
+		byte[] payload = new byte[PAYLOAD_SIZE];
+		Arrays.fill(payload, (byte) 'x');
+		return payload;
+	}
+
+	// ---- publish
+
+	private double publishRaw(int n) throws Exception {
+		return publishRaw(n, false);
+	}
+
+	/**
+	 * @param withHeaders whether to send what the bus sends besides the payload: {@code Nats-Msg-Id}
+	 * (server-side de-duplication) and the CloudEvents headers
+	 */
+	private double publishRaw(int n, boolean withHeaders) throws Exception {
+		String subject = freshTopic("raw-pub");
+		createStream(subject);
+		byte[] payload = payload();
+		Semaphore window = new Semaphore(WINDOW);
+		CountDownLatch done = new CountDownLatch(n);
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			window.acquire();
+			Headers headers = null;
+			if (withHeaders) {
+				String id = UUID.randomUUID().toString();
+				headers = new Headers().add("ce-specversion", "1.0")
+					.add("ce-id", id)
+					.add("ce-type", "Bench")
+					.add("ce-source", "benchmark")
+					.add("ce-time", "2026-01-01T00:00:00.000Z")
+					.add("ce-subject", "key-" + (i % 1000))
+					.add("ce-eventversion", "1")
+					.add("content-type", "application/json")
+					.add("Nats-Msg-Id", id);
+			}
+			this.rawJs.publishAsync(subject, headers, payload).whenComplete((ack, error) -> {
+				window.release();
+				done.countDown();
+			});
+		}
+		done.await();
+		double rate = n / seconds(start);
+		deleteStream(subject);
+		return rate;
+	}
+
+	private double publishBus(int n) throws Exception {
+		String topic = freshTopic("bus-pub");
+		byte[] payload = payload();
+		KeyedExecutor executor = executor(4);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			bus.publish(topic, Envelope.of("k", "Warm", payload)).join();
+			CountDownLatch done = new CountDownLatch(n);
+			long start = System.nanoTime();
+			for (int i = 0; i < n; i++) {
+				bus.publish(topic, Envelope.of("key-" + (i % 1000), "Bench", payload))
+					.whenComplete((receipt, error) -> done.countDown());
+			}
+			done.await();
+			double rate = n / seconds(start);
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	// ---- consume
+
+	private String fill(NatsEventBus bus, int n, int keys) {
+		String topic = freshTopic("fill");
+		byte[] payload = payload();
+		List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>(n);
+		for (int i = 0; i < n; i++) {
+			receipts.add(bus.publish(topic, Envelope.of("key-" + (i % keys), "Bench", payload)));
+		}
+		CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).join();
+		return topic;
+	}
+
+	private double consumeRaw(int n) throws Exception {
+		KeyedExecutor executor = executor(4);
+		try (NatsEventBus filler = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = fill(filler, n, 1000);
+			String stream = NatsStreamOptions.streamName(topic);
+			this.jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
+				.durable("raw")
+				.filterSubject(topic)
+				.ackPolicy(AckPolicy.Explicit)
+				.maxAckPending(NatsConsumerOptions.DEFAULT_MAX_ACK_PENDING)
+				.build());
+			JetStreamSubscription sub = this.rawJs.subscribe(topic, PullSubscribeOptions.bind(stream, "raw"));
+			int received = 0;
+			long start = System.nanoTime();
+			while (received < n) {
+				Iterator<Message> messages = sub.iterate(NatsConsumerOptions.DEFAULT_PULL_BATCH_SIZE,
+						NatsConsumerOptions.DEFAULT_PULL_EXPIRY);
+				while (messages.hasNext()) {
+					messages.next().ack();
+					received++;
+				}
+			}
+			double rate = n / seconds(start);
+			sub.unsubscribe();
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	private double consumeBus(int n) throws Exception {
+		KeyedExecutor executor = executor(KeyedExecutorOptions.DEFAULT_WORKERS);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = fill(bus, n, 1000);
+			CountDownLatch done = new CountDownLatch(n);
+			long start = System.nanoTime();
+			Subscription subscription = bus.subscribe(topic, byte[].class, SubscriptionOptions.of("bench"),
+					(envelope, context) -> done.countDown());
+			done.await();
+			double rate = n / seconds(start);
+			subscription.close();
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	// ---- 1 ms handler, 10,000 keys
+
+	private double slowRaw(int n) throws Exception {
+		KeyedExecutor executor = executor(4);
+		try (NatsEventBus filler = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = fill(filler, n, 10_000);
+			String stream = NatsStreamOptions.streamName(topic);
+			this.jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
+				.durable("raw-slow")
+				.filterSubject(topic)
+				.ackPolicy(AckPolicy.Explicit)
+				.build());
+			JetStreamSubscription sub = this.rawJs.subscribe(topic, PullSubscribeOptions.bind(stream, "raw-slow"));
+			int received = 0;
+			long start = System.nanoTime();
+			while (received < n) {
+				Iterator<Message> messages = sub.iterate(NatsConsumerOptions.DEFAULT_PULL_BATCH_SIZE,
+						NatsConsumerOptions.DEFAULT_PULL_EXPIRY);
+				while (messages.hasNext()) {
+					Message message = messages.next();
+					Thread.sleep(1);
+					message.ack();
+					received++;
+				}
+			}
+			double rate = n / seconds(start);
+			sub.unsubscribe();
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	private double slowBus(int n) throws Exception {
+		KeyedExecutor executor = executor(KeyedExecutorOptions.DEFAULT_WORKERS);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = fill(bus, n, 10_000);
+			CountDownLatch done = new CountDownLatch(n);
+			long start = System.nanoTime();
+			Subscription subscription = bus.subscribe(topic, byte[].class, SubscriptionOptions.of("bench"),
+					(envelope, context) -> {
+						Thread.sleep(1);
+						done.countDown();
+					});
+			done.await();
+			double rate = n / seconds(start);
+			subscription.close();
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	// ---- latency at 1,000 msg/s
+
+	private long[] latencyRaw(int n) throws Exception {
+		String subject = freshTopic("raw-lat");
+		createStream(subject);
+		String stream = NatsStreamOptions.streamName(subject);
+		this.jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder()
+			.durable("raw-lat")
+			.filterSubject(subject)
+			.ackPolicy(AckPolicy.Explicit)
+			.build());
+		long[] latencies = new long[n];
+		AtomicInteger received = new AtomicInteger();
+		Thread consumer = new Thread(() -> {
+			try {
+				JetStreamSubscription sub = this.rawJs.subscribe(subject, PullSubscribeOptions.bind(stream, "raw-lat"));
+				while (received.get() < n) {
+					Iterator<Message> messages = sub.iterate(NatsConsumerOptions.DEFAULT_PULL_BATCH_SIZE,
+							NatsConsumerOptions.DEFAULT_PULL_EXPIRY);
+					while (messages.hasNext()) {
+						Message message = messages.next();
+						long sent = ByteBuffer.wrap(message.getData()).getLong();
+						message.ack();
+						latencies[received.getAndIncrement()] = System.nanoTime() - sent;
+					}
+				}
+				sub.unsubscribe();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, "raw-latency-consumer");
+		consumer.start();
+		paced(n, (i) -> {
+			byte[] payload = new byte[PAYLOAD_SIZE];
+			ByteBuffer.wrap(payload).putLong(System.nanoTime());
+			this.rawJs.publishAsync(subject, payload);
+		});
+		consumer.join(120_000);
+		deleteStream(subject);
+		return percentiles(latencies, received.get());
+	}
+
+	private long[] latencyBus(int n) throws Exception {
+		KeyedExecutor executor = executor(KeyedExecutorOptions.DEFAULT_WORKERS);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = freshTopic("bus-lat");
+			long[] latencies = new long[n];
+			AtomicInteger received = new AtomicInteger();
+			bus.publish(topic, Envelope.of("warm", "Warm", new byte[8])).join();
+			CountDownLatch done = new CountDownLatch(n);
+			Subscription subscription = bus.subscribe(topic, byte[].class, SubscriptionOptions.of("bench"),
+					(envelope, context) -> {
+						if (envelope.eventType().equals("Lat")) {
+							long sent = ByteBuffer.wrap(envelope.payload()).getLong();
+							latencies[received.getAndIncrement()] = System.nanoTime() - sent;
+							done.countDown();
+						}
+					});
+			paced(n, (i) -> {
+				byte[] payload = new byte[PAYLOAD_SIZE];
+				ByteBuffer.wrap(payload).putLong(System.nanoTime());
+				bus.publish(topic, Envelope.of("key-" + (i % 1000), "Lat", payload));
+			});
+			done.await(120, TimeUnit.SECONDS);
+			subscription.close();
+			deleteStream(topic);
+			return percentiles(latencies, received.get());
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	private interface Step {
+
+		void run(int i) throws Exception;
+
+	}
+
+	private static void paced(int n, Step step) throws Exception {
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			long due = start + i * 1_000_000L;
+			long wait;
+			while ((wait = due - System.nanoTime()) > 0) {
+				TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000));
+			}
+			step.run(i);
+		}
+	}
+
+	private static long[] percentiles(long[] latencies, int count) {
+		long[] sorted = Arrays.copyOf(latencies, count);
+		Arrays.sort(sorted);
+		return new long[] { sorted[(int) (count * 0.50)], sorted[Math.min(count - 1, (int) (count * 0.99))] };
+	}
+
+	// ---- the seed's scenario
+
+	private double seedScenario(int n, int aggregates) throws Exception {
+		KeyedExecutor executor = executor(KeyedExecutorOptions.DEFAULT_WORKERS);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			String topic = freshTopic("seed");
+			AtomicLong handled = new AtomicLong();
+			CountDownLatch done = new CountDownLatch(n);
+			bus.publish(topic, Envelope.of("warm", "Warm", new SeedEvent("warm", -1, ""))).join();
+			Subscription subscription = bus.subscribe(topic, SeedEvent.class, SubscriptionOptions.of("seed"),
+					(envelope, context) -> {
+						if (envelope.eventType().equals("SeedEvent")) {
+							handled.incrementAndGet();
+							done.countDown();
+						}
+					});
+			long start = System.nanoTime();
+			for (int i = 0; i < n; i++) {
+				String aggregate = "aggregate-" + (i % aggregates);
+				bus.publish(topic, Envelope.of(aggregate, "SeedEvent", new SeedEvent(aggregate, i, "payload-" + i)));
+			}
+			done.await(300, TimeUnit.SECONDS);
+			double rate = n / seconds(start);
+			subscription.close();
+			deleteStream(topic);
+			return rate;
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	/** The seed's test event: an aggregate, a sequence and a small body. */
+	public record SeedEvent(String aggregateId, int sequence, String body) {
+	}
+
+	private static double seconds(long start) {
+		return (System.nanoTime() - start) / 1e9;
+	}
+
+}
