@@ -112,9 +112,16 @@ public final class ConsumerMain {
 	private static void sample(Journal journal, long pid, long intervalMs) {
 		var threads = ManagementFactory.getThreadMXBean();
 		var memory = ManagementFactory.getMemoryMXBean();
+		int peak = 0;
 		while (!Thread.currentThread().isInterrupted()) {
-			journal.append("T", System.currentTimeMillis(), pid, threads.getThreadCount(),
-					memory.getHeapMemoryUsage().getUsed());
+			int count = threads.getThreadCount();
+			journal.append("T", System.currentTimeMillis(), pid, count, memory.getHeapMemoryUsage().getUsed());
+			if (count > peak) {
+				peak = count;
+				// The names at each new peak go to the JVM's output, to explain a thread-count failure.
+				System.out.println("live threads " + count + ": " + Thread.getAllStackTraces().keySet().stream()
+					.map(Thread::getName).sorted().toList());
+			}
 			try {
 				Thread.sleep(intervalMs);
 			}

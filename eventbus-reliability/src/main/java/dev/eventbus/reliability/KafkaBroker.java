@@ -14,6 +14,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -111,10 +113,31 @@ public final class KafkaBroker implements AutoCloseable {
 				newTopics.add(new NewTopic(topic, partitions, (short) 1));
 			}
 			admin.createTopics(newTopics).all().get(60, TimeUnit.SECONDS);
+			// Publishing before every partition has a leader makes the idempotent producer retry with
+			// NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout.
+			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+			while (!allLed(admin, List.of(topics))) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("partitions of " + List.of(topics) + " have no leader after 60 s");
+				}
+				pause(100);
+			}
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("could not create topics " + List.of(topics) + " on " + bootstrapServers(), ex);
 		}
+	}
+
+	private static boolean allLed(Admin admin, List<String> topics) throws Exception {
+		for (TopicDescription description : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS)
+			.values()) {
+			for (TopicPartitionInfo partition : description.partitions()) {
+				if (partition.leader() == null || partition.leader().isEmpty()) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	/** @return an admin client for this broker; close it */
