@@ -1,12 +1,15 @@
 package dev.eventbus.benchmark.keyed;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,24 +23,32 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
- * Latency of ordinary keys next to one slow key, under a fixed offered rate (open loop).
+ * Latency of ordinary keys next to one slow key, under a fixed offered rate (open loop): our
+ * keyed executor and the hash-to-fixed-worker pool, each with and without the slow key.
  *
- * <p>One invocation is one run of {@link #seconds} seconds: the benchmark thread submits tasks on a
- * fixed schedule of {@link #ratePerSecond} tasks per second over 1,000 keys. Every
- * {@value #SLOW_EVERY}th task goes to key 0; with {@code slowKey=true} that task sleeps
- * {@value #SLOW_MILLIS} ms (10 slow tasks per second at 2,000/s, so the slow key keeps one worker
- * about half busy), otherwise it is a no-op like the rest. Every other task is a no-op on one of the
- * 999 other keys and records its latency <b>from its scheduled submit time to its start</b> (the
- * queueing delay; a submitter that falls behind schedule is charged too, so there is no coordinated
- * omission). After the run, the harness waits for every task, sorts the samples and reports their
- * percentiles through JMH auxiliary counters ({@code p50Micros}, {@code p99Micros},
- * {@code p999Micros}, {@code maxMicros}; averaged over the measurement iterations). The primary
- * score (wall time of one run) only shows the run length.
+ * <p><b>Load.</b> One run submits {@link #ratePerSecond} tasks per second for {@link #seconds}
+ * seconds from one thread on a fixed schedule, over 1,000 keys. Every {@value #SLOW_EVERY}th task
+ * goes to key 0; in the "+slow" configurations that task sleeps {@value #SLOW_MILLIS} ms (10 slow
+ * tasks per second at 2,000/s: the slow key keeps one worker about half busy), otherwise it is a
+ * no-op like the rest, so the arrival pattern is identical. Every other task is a no-op on one of
+ * the 999 other keys and records its latency <b>from its scheduled submit time to its start</b>
+ * (queueing delay; a submitter that falls behind schedule is charged too, so there is no
+ * coordinated omission). After the run the harness waits for every task and takes percentiles.
+ *
+ * <p><b>Why a harness inside JMH.</b> JMH's SampleTime mode times closed-loop calls, which cannot
+ * offer a fixed rate, and its per-parameter runs are minutes apart, so on a shared machine a load
+ * change lands on one configuration and not the other. Here one JMH invocation is one <em>round</em>
+ * that runs all four configurations back to back (a fresh executor each, rotating the order every
+ * round), so the comparison within a round is paired. The JMH score (seconds per round) only shows
+ * the round length; the figures are the lines the harness prints: each run, and at the end the
+ * median over the measurement rounds of p50/p99/p99.9 and of the paired per-round ratios.
  *
  * <pre>
- * java -jar eventbus-benchmark/target/benchmarks.jar SlowKeyLatencyBenchmark -f 1 -wi 1 -i 3
+ * java -jar eventbus-benchmark/target/benchmarks.jar SlowKeyLatencyBenchmark -f 1 -wi 1 -i 5
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -45,7 +56,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
 @Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Measurement(iterations = 5)
 public class SlowKeyLatencyBenchmark {
 
 	static final int KEYS = 1_000;
@@ -54,56 +65,87 @@ public class SlowKeyLatencyBenchmark {
 
 	static final int SLOW_MILLIS = 50;
 
-	@Param({ Contender.KEYED, Contender.HASHED })
-	public String executor;
-
-	@Param({ "true", "false" })
-	public boolean slowKey;
+	private static final String[] CONFIGURATIONS = { "keyed+slow", "keyed", "hashed+slow", "hashed" };
 
 	@Param("2000")
 	public int ratePerSecond;
 
-	@Param("5")
+	@Param("3")
 	public int seconds;
 
 	@Param("4")
 	public int workers;
 
-	private Contender contender;
-
 	private Integer[] keys;
 
-	/** Percentiles of one run, in microseconds; written by the benchmark thread after the run. */
-	@State(Scope.Thread)
-	@AuxCounters(AuxCounters.Type.EVENTS)
-	public static class Latency {
+	private boolean measuring;
 
-		public double p50Micros;
+	private int round;
 
-		public double p99Micros;
-
-		public double p999Micros;
-
-		public double maxMicros;
-
-	}
+	/** Per configuration, the {p50, p99, p99.9, max} of each measurement round, in microseconds. */
+	private final Map<String, List<double[]>> results = new LinkedHashMap<>();
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.contender = Contender.create(this.executor, this.workers);
 		this.keys = new Integer[KEYS];
 		for (int k = 0; k < KEYS; k++) {
 			this.keys[k] = k;
 		}
+		for (String configuration : CONFIGURATIONS) {
+			this.results.put(configuration, new ArrayList<>());
+		}
 	}
 
-	@TearDown(Level.Trial)
-	public void tearDown() {
-		this.contender.close();
+	@Setup(Level.Iteration)
+	public void startIteration(IterationParams params) {
+		this.measuring = params.getType() == IterationType.MEASUREMENT;
 	}
 
 	@Benchmark
-	public void offeredLoad(Latency latency) throws InterruptedException {
+	public void round() throws InterruptedException {
+		for (int j = 0; j < CONFIGURATIONS.length; j++) {
+			String configuration = CONFIGURATIONS[(this.round + j) % CONFIGURATIONS.length];
+			boolean slow = configuration.endsWith("+slow");
+			double[] percentiles;
+			try (Contender contender = Contender.create(configuration.replace("+slow", ""), this.workers)) {
+				percentiles = offeredLoad(contender, slow);
+			}
+			System.out.printf("%n[%s %s] other keys, submit->start: p50=%.0f us p99=%.0f us p99.9=%.0f us max=%.0f us",
+					this.measuring ? "round " + this.round : "warmup", configuration, percentiles[0], percentiles[1],
+					percentiles[2], percentiles[3]);
+			if (this.measuring) {
+				this.results.get(configuration).add(percentiles);
+			}
+		}
+		System.out.println();
+		this.round++;
+	}
+
+	@TearDown(Level.Trial)
+	public void summary() {
+		int rounds = this.results.get(CONFIGURATIONS[0]).size();
+		if (rounds == 0) {
+			return;
+		}
+		StringBuilder out = new StringBuilder();
+		out.append(String.format("%n=== median over %d measurement rounds (other keys, submit->start, microseconds)%n",
+				rounds));
+		out.append(String.format("%-12s %10s %10s %10s %10s%n", "config", "p50", "p99", "p99.9", "max"));
+		for (String configuration : CONFIGURATIONS) {
+			List<double[]> runs = this.results.get(configuration);
+			out.append(String.format("%-12s %10.0f %10.0f %10.0f %10.0f%n", configuration, median(runs, 0),
+					median(runs, 1), median(runs, 2), median(runs, 3)));
+		}
+		out.append(String.format("p99 ratio keyed+slow / keyed  (median of per-round ratios): %.2f%n",
+				medianRatio("keyed+slow", "keyed")));
+		out.append(String.format("p99 ratio hashed+slow / keyed (median of per-round ratios): %.2f%n",
+				medianRatio("hashed+slow", "keyed")));
+		out.append(String.format("p99 ratio hashed+slow / keyed+slow (median of per-round ratios): %.2f%n",
+				medianRatio("hashed+slow", "keyed+slow")));
+		System.out.print(out);
+	}
+
+	private double[] offeredLoad(Contender contender, boolean slowKey) throws InterruptedException {
 		int total = this.ratePerSecond * this.seconds;
 		long periodNanos = TimeUnit.SECONDS.toNanos(1) / this.ratePerSecond;
 		long[] samples = new long[total];
@@ -116,9 +158,8 @@ public class SlowKeyLatencyBenchmark {
 			waitUntil(scheduled);
 			int index = i;
 			if (i % SLOW_EVERY == 0) {
-				boolean slow = this.slowKey;
-				this.contender.submit(this.keys[0], () -> {
-					if (slow) {
+				contender.submit(this.keys[0], () -> {
+					if (slowKey) {
 						sleepQuietly(SLOW_MILLIS);
 					}
 					done.countDown();
@@ -126,7 +167,7 @@ public class SlowKeyLatencyBenchmark {
 			}
 			else {
 				measured[i] = true;
-				this.contender.submit(this.keys[1 + random.nextInt(KEYS - 1)], () -> {
+				contender.submit(this.keys[1 + random.nextInt(KEYS - 1)], () -> {
 					samples[index] = System.nanoTime() - scheduled;
 					done.countDown();
 				});
@@ -144,13 +185,33 @@ public class SlowKeyLatencyBenchmark {
 		}
 		sorted = Arrays.copyOf(sorted, n);
 		Arrays.sort(sorted);
-		latency.p50Micros = micros(sorted, 0.50);
-		latency.p99Micros = micros(sorted, 0.99);
-		latency.p999Micros = micros(sorted, 0.999);
-		latency.maxMicros = sorted[n - 1] / 1_000.0;
-		System.out.printf("%n[%s slowKey=%s] other keys, submit->start: p50=%.0f us p99=%.0f us p99.9=%.0f us max=%.0f us "
-				+ "(%d samples)%n", this.executor, this.slowKey, latency.p50Micros, latency.p99Micros,
-				latency.p999Micros, latency.maxMicros, n);
+		return new double[] { micros(sorted, 0.50), micros(sorted, 0.99), micros(sorted, 0.999),
+				sorted[n - 1] / 1_000.0 };
+	}
+
+	private double medianRatio(String numerator, String denominator) {
+		List<double[]> top = this.results.get(numerator);
+		List<double[]> bottom = this.results.get(denominator);
+		double[] ratios = new double[top.size()];
+		for (int i = 0; i < ratios.length; i++) {
+			ratios[i] = top.get(i)[1] / bottom.get(i)[1];
+		}
+		return median(ratios);
+	}
+
+	private static double median(List<double[]> runs, int column) {
+		double[] values = new double[runs.size()];
+		for (int i = 0; i < values.length; i++) {
+			values[i] = runs.get(i)[column];
+		}
+		return median(values);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	private static double micros(long[] sorted, double quantile) {

@@ -98,15 +98,25 @@ public final class NatsTransportBenchmark {
 		publishRaw(count(20_000));
 		publishBus(count(20_000));
 
-		double rawPublish = publishRaw(count(100_000));
-		double busPublish = publishBus(count(100_000));
-		double rawHeaders = publishRaw(count(100_000), true);
+		// Alternate bus and raw and keep the best of each, to damp the noise of a shared machine.
+		double rawPublish = 0;
+		double busPublish = 0;
+		double rawHeaders = 0;
+		for (int round = 0; round < 3; round++) {
+			rawPublish = Math.max(rawPublish, publishRaw(count(100_000)));
+			busPublish = Math.max(busPublish, publishBus(count(100_000)));
+			rawHeaders = Math.max(rawHeaders, publishRaw(count(100_000), true));
+		}
 		report("publish 1 KiB", busPublish, rawPublish, "msg/s");
 		report("publish 1 KiB vs raw with the same headers and Nats-Msg-Id", busPublish, rawHeaders, "msg/s");
 
 		int consumeCount = count(100_000);
-		double rawConsume = consumeRaw(consumeCount);
-		double busConsume = consumeBus(consumeCount);
+		double rawConsume = 0;
+		double busConsume = 0;
+		for (int round = 0; round < 2; round++) {
+			rawConsume = Math.max(rawConsume, consumeRaw(consumeCount));
+			busConsume = Math.max(busConsume, consumeBus(consumeCount));
+		}
 		report("consume no-op, key-ordered", busConsume, rawConsume, "msg/s");
 
 		int slowCount = count(10_000);

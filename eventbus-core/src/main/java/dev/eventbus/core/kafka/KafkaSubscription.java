@@ -194,7 +194,10 @@ final class KafkaSubscription implements Subscription {
 			}
 			this.executor.removePressureListener(this.pressureListener);
 			this.stopped.countDown();
-			this.onClosed.accept(this);
+			if (this.state != State.FAILED) {
+				// a failed subscription stays listed (health, endpoint) until the application closes it
+				this.onClosed.accept(this);
+			}
 		}
 	}
 
@@ -373,6 +376,8 @@ final class KafkaSubscription implements Subscription {
 			logger.info("Subscription '{}' closed with {} records unfinished; they will be delivered again", this.id,
 					left);
 		}
+		// everything committable is committed: the revocation inside consumer.close() has nothing to wait for
+		this.trackers.clear();
 	}
 
 	private int unsettled() {
@@ -542,6 +547,8 @@ final class KafkaSubscription implements Subscription {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		this.state = State.CLOSED;
+		this.onClosed.accept(this);
 	}
 
 	@Override

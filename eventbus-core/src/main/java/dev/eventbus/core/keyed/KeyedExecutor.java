@@ -220,7 +220,8 @@ public final class KeyedExecutor implements AutoCloseable {
 	 * what is still queued and interrupts what is still running. Idempotent: later calls return the
 	 * first call's report. Do not call it from a task of this executor (it would wait for itself).
 	 * In the report, tasks without a key count toward unstarted tasks but not toward unstarted keys,
-	 * and asynchronous tasks whose stage is still open count as running.
+	 * and asynchronous tasks whose stage is still open count as running. Continuations handed to
+	 * {@link #workers()} that had not started by the deadline are dropped.
 	 * @param timeout how long to wait
 	 * @return what was left
 	 */
@@ -311,7 +312,8 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** Gives back the room of a task that was reserved but is not accepted after all. */
 	private void unaccepted() {
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	private static @Nullable Duration checkMaxWait(Duration maxWait) {
@@ -349,12 +351,14 @@ public final class KeyedExecutor implements AutoCloseable {
 	void taskFinished() {
 		this.inProgress.decrement();
 		this.completed.increment();
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	/** A task that never started: discarded at shutdown, or cancelled by its submitter. */
 	void taskSkipped() {
-		this.pressure.afterDecrease(this.gate.release());
+		this.gate.release();
+		this.pressure.afterDecrease();
 	}
 
 	// ---- workers() and shutdown

@@ -2,7 +2,8 @@ package dev.eventbus.core.keyed;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,25 +13,36 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threads: submitters call {@link #reserve}; whoever finishes or discards a task (a worker, the
  * thread completing an asynchronous stage, or the shutdown caller) calls {@link #release()}; the
- * shutdown caller calls {@link #close()} and {@link #awaitDrained(long)}. The count and the closed
- * flag share one atomic word ({@code state}: sign bit = closed, low bits = count), so that no
- * reservation can succeed once {@link #close()} returned. Only waiting takes {@code lock}; the
- * fast paths are a CAS each. A releaser signals only when {@code waiters} says somebody waits; a
- * waiter registers in {@code waiters} before re-reading the count, so no wake-up is lost.
+ * shutdown caller calls {@link #close()} and {@link #awaitDrained(long)}.
+ *
+ * <p>Pending = reservations made minus releases. The two sides count in different places so that a
+ * submitter and a worker do not fight over one cache line per task: {@code reserved} is a CAS
+ * counter written only by submitters (its sign bit is the closed flag, so no reservation succeeds
+ * once {@link #close()} returned); {@code released} is a striped adder written by finishing threads.
+ * A submitter checks the bound against {@code releasedSeen}, an earlier sum of {@code released};
+ * that sum only grows, so a stale one overestimates pending and the bound always holds. The sum is
+ * refreshed only when the estimate says full. Only waiting takes {@code lock}; a releaser signals
+ * only when {@code waiters} says somebody waits, and a waiter registers in {@code waiters} before
+ * re-reading the counters, so no wake-up is lost.
  */
 final class PendingGate {
 
-	private static final int CLOSED = Integer.MIN_VALUE;
+	private static final long CLOSED = Long.MIN_VALUE;
 
-	private static final int COUNT = Integer.MAX_VALUE;
+	private static final long COUNT = Long.MAX_VALUE;
 
 	private final int maxPending;
 
-	private final AtomicInteger state = new AtomicInteger();
+	private final AtomicLong reserved = new AtomicLong();
+
+	private final LongAdder released = new LongAdder();
+
+	/** A recent sum of {@link #released}; racy writes may lower it, which is only conservative. */
+	private volatile long releasedSeen;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	/** Signalled when the count fell (only while somebody waits) and on close. */
+	/** Signalled when tasks were released (only while somebody waits) and on close. */
 	private final Condition changed = this.lock.newCondition();
 
 	/** Threads waiting on {@link #changed}; written under {@link #lock}, read by releasers without. */
@@ -92,39 +104,39 @@ final class PendingGate {
 		}
 	}
 
-	/** @return the new count, or 0 if full */
+	/** @return an upper estimate of the pending count including the new task, or 0 if full */
 	private int tryReserve() {
 		for (;;) {
-			int s = this.state.get();
-			if (s < 0) {
+			long r = this.reserved.get();
+			if (r < 0) {
 				throw shutDown();
 			}
-			if (s >= this.maxPending) {
-				return 0;
+			long estimate = r - this.releasedSeen;
+			if (estimate >= this.maxPending) {
+				estimate = r - refreshReleased();
+				if (estimate >= this.maxPending) {
+					return 0;
+				}
 			}
-			if (this.state.compareAndSet(s, s + 1)) {
-				return s + 1;
+			if (this.reserved.compareAndSet(r, r + 1)) {
+				return (int) estimate + 1;
 			}
 		}
 	}
 
-	/**
-	 * Gives back the room of a finished or discarded task.
-	 * @return the pending count after the release
-	 */
-	int release() {
-		int count = this.state.decrementAndGet() & COUNT;
+	/** Gives back the room of a finished or discarded task. */
+	void release() {
+		this.released.increment();
 		if (this.waiters > 0) {
 			signalAll();
 		}
-		return count;
 	}
 
 	/** Rejects every later reservation and wakes waiting submitters (who then reject). */
 	void close() {
 		for (;;) {
-			int s = this.state.get();
-			if (s < 0 || this.state.compareAndSet(s, s | CLOSED)) {
+			long r = this.reserved.get();
+			if (r < 0 || this.reserved.compareAndSet(r, r | CLOSED)) {
 				break;
 			}
 		}
@@ -132,12 +144,21 @@ final class PendingGate {
 	}
 
 	boolean isClosed() {
-		return this.state.get() < 0;
+		return this.reserved.get() < 0;
 	}
 
-	/** @return tasks accepted and not finished */
+	/** @return tasks accepted and not finished (never below the true count while it is stable) */
 	int count() {
-		return this.state.get() & COUNT;
+		long releasedNow = refreshReleased(); // read before reserved: errs high, never low
+		return (int) Math.max(0, (this.reserved.get() & COUNT) - releasedNow);
+	}
+
+	private long refreshReleased() {
+		long sum = this.released.sum();
+		if (sum > this.releasedSeen) {
+			this.releasedSeen = sum;
+		}
+		return sum;
 	}
 
 	/**

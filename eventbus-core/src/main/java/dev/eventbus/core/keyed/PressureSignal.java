@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * delivery to {@link PressureListener}s.
  *
  * <p>Threads: submitters call {@link #afterIncrease(int)}, finishing threads (workers, threads that
- * complete asynchronous stages, the shutdown caller) call {@link #afterDecrease(int)}; both only
+ * complete asynchronous stages, the shutdown caller) call {@link #afterDecrease()}; both only
  * read the volatile {@code underPressure} on the fast path. A transition is decided under this
  * object's monitor, which re-reads the pending count after each change, so a racing increase and
  * decrease cannot leave the flag stale. Listeners are called after the monitor is released, by
@@ -57,14 +57,16 @@ final class PressureSignal {
 		this.pending = pending;
 	}
 
+	/** @param pendingNow the pending count or an upper estimate of it */
 	void afterIncrease(int pendingNow) {
 		if (!this.underPressure && pendingNow >= this.highTasks) {
 			evaluate();
 		}
 	}
 
-	void afterDecrease(int pendingNow) {
-		if (this.underPressure && pendingNow <= this.lowTasks) {
+	/** After tasks finished; reads the pending count only while under pressure. */
+	void afterDecrease() {
+		if (this.underPressure && this.pending.getAsInt() <= this.lowTasks) {
 			evaluate();
 		}
 	}

@@ -117,7 +117,12 @@ public final class NatsConsumerOptions {
 		return this.singleActive;
 	}
 
-	/** @return how long a single-active lease lives without renewal */
+	/**
+	 * How long a single-active lease lives without renewal; the holder renews it every third of
+	 * this. It is the time to live of the {@value #LEASE_BUCKET} bucket, fixed by the first instance
+	 * that creates the bucket: give every instance the same value.
+	 * @return the lease time to live
+	 */
 	public Duration leaseTtl() {
 		return this.leaseTtl;
 	}

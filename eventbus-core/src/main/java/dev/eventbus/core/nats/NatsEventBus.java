@@ -244,8 +244,8 @@ public final class NatsEventBus implements EventBus {
 		String subject = DeadLetter.natsSubject(this.options.stream().subject(deadLetter.original().topic()));
 		Long sequence = deadLetter.original().streamSequence();
 		String messageId = "dlt-" + deadLetter.group() + "-" + deadLetter.original().topic() + "-" + sequence;
-		return this.publisher.publish(deadLetter.original().topic(), subject, messageId, deadLetter.toWireMessage(),
-				false);
+		return this.publisher.publish(DeadLetter.natsSubject(deadLetter.original().topic()), subject, messageId,
+				deadLetter.toWireMessage(), false);
 	}
 
 	private KeyValue leaseBucket() {
@@ -306,6 +306,20 @@ public final class NatsEventBus implements EventBus {
 	/** @return publishes sent and not yet acknowledged */
 	public int publishesInFlight() {
 		return this.publisher.inFlight();
+	}
+
+	/**
+	 * Asks the server for this account's JetStream statistics, for health checks: proves that the
+	 * connection is up and JetStream answers. Bounded by {@link NatsOptions#requestTimeout()}.
+	 * @return {@code streams}, {@code consumers}, {@code memory} and {@code storage} (bytes) of the
+	 * account
+	 * @throws IOException if the request failed or timed out
+	 * @throws JetStreamApiException if JetStream refused it (for example, not enabled)
+	 */
+	public Map<String, Long> jetStreamAccount() throws IOException, JetStreamApiException {
+		io.nats.client.api.AccountStatistics statistics = this.management.getAccountStatistics();
+		return Map.of("streams", statistics.getStreams(), "consumers", statistics.getConsumers(), "memory",
+				statistics.getMemory(), "storage", statistics.getStorage());
 	}
 
 	@Override

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -81,10 +83,18 @@ final class KafkaTestBroker implements AutoCloseable {
 	 */
 	void awaitLeaders(String topic, int partitions) {
 		try (Admin admin = admin()) {
-			await().atMost(Duration.ofSeconds(30)).until(() -> {
+			await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
 				var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-				return description.partitions().size() == partitions
-						&& description.partitions().stream().allMatch((info) -> info.leader() != null && !info.isr().isEmpty());
+				if (description.partitions().size() != partitions
+						|| !description.partitions().stream().allMatch((info) -> info.leader() != null)) {
+					return false;
+				}
+				// listing offsets is served by the leader itself: it fails until the leader serves the partition
+				Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+				description.partitions()
+					.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+				admin.listOffsets(latest).all().get();
+				return true;
 			});
 		}
 	}

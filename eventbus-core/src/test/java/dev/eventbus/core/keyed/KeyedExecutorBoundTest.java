@@ -168,6 +168,22 @@ class KeyedExecutorBoundTest {
 		assertThat(this.executor.timeUnderPressure()).isGreaterThan(firstEpisode);
 	}
 
+	@Test
+	void tinyBoundStillHasALowWatermarkBelowTheHighOne() throws Exception {
+		// maxPending 1: both fractions round to one task; the low watermark must stay below it
+		this.executor = KeyedExecutor.create(
+				KeyedExecutorOptions.builder().workers(1).maxPending(1).threadNamePrefix("tiny-test").build());
+		List<Boolean> told = new CopyOnWriteArrayList<>();
+		this.executor.addPressureListener(told::add);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Void> only = this.executor.submit("a", () -> awaitQuietly(release));
+		await().atMost(Duration.ofSeconds(5)).until(() -> told.equals(List.of(true)));
+		release.countDown();
+		only.get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(5)).until(() -> told.equals(List.of(true, false)));
+		assertThat(this.executor.isUnderPressure()).isFalse();
+	}
+
 	private void finishOne(Semaphore permits, int expectedPending) {
 		permits.release();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.executor.pending() == expectedPending);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -285,6 +286,88 @@ class NatsConsumeTest {
 		subscription.resume();
 		await().atMost(Duration.ofSeconds(15)).until(() -> handled.get() == 21);
 		await().atMost(Duration.ofSeconds(15)).until(() -> subscription.lag() == 0);
+	}
+
+	@Test
+	void closeDrainsFetchedEventsAndLeavesWhatDidNotFinishInTimeForRedelivery() throws Exception {
+		String topic = topic("drain");
+		NatsOptions.Builder options = NatsOptions.builder()
+			.consumer(NatsConsumerOptions.builder()
+				.ackWait(Duration.ofSeconds(2))
+				.leaseTtl(Duration.ofSeconds(2))
+				.build());
+		NatsEventBus bus = bus(executor(2), options);
+		for (int n = 0; n < 6; n++) {
+			bus.publish(topic, Envelope.of("k" + n, "Step", new Step("k" + n, n))).join();
+		}
+		AtomicInteger started = new AtomicInteger();
+		AtomicInteger finished = new AtomicInteger();
+		Subscription first = bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
+				(envelope, context) -> {
+					started.incrementAndGet();
+					Thread.sleep(300);
+					finished.incrementAndGet();
+				});
+		await().atMost(Duration.ofSeconds(10)).until(() -> started.get() >= 1);
+		first.close(Duration.ofSeconds(20));
+		// Everything fetched was handled and acknowledged before close returned.
+		assertThat(finished.get()).isEqualTo(started.get()).isEqualTo(6);
+		assertThat(consumerInfo(topic, "drain").getNumAckPending()).isZero();
+
+		for (int n = 0; n < 6; n++) {
+			bus.publish(topic, Envelope.of("k" + n, "Step", new Step("k" + n, n + 6))).join();
+		}
+		Set<Integer> secondRun = ConcurrentHashMap.newKeySet();
+		Subscription second = bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
+				(envelope, context) -> {
+					Thread.sleep(300);
+					secondRun.add(envelope.payload().n());
+				});
+		await().atMost(Duration.ofSeconds(10)).until(() -> !secondRun.isEmpty());
+		second.close(Duration.ofMillis(50));
+		int handledBeforeClose = secondRun.size();
+		assertThat(handledBeforeClose).isLessThan(6);
+		// What did not finish in time was not acknowledged: a new subscription gets it again.
+		Set<Integer> thirdRun = ConcurrentHashMap.newKeySet();
+		bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
+				(envelope, context) -> thirdRun.add(envelope.payload().n()));
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			Set<Integer> all = new java.util.HashSet<>(secondRun);
+			all.addAll(thirdRun);
+			assertThat(all).containsExactlyInAnyOrder(6, 7, 8, 9, 10, 11);
+		});
+	}
+
+	@Test
+	void subjectPrefixNamesTheSubjectsAndStreamsOfTopicAndDeadLetters() throws Exception {
+		String topic = topic("prefixed");
+		NatsOptions.Builder options = NatsOptions.builder()
+			.stream(NatsStreamOptions.builder().subjectPrefix("shop.eu").build());
+		NatsEventBus bus = bus(executor(2), options);
+		List<String> handled = new CopyOnWriteArrayList<>();
+		bus.subscribe(topic, Step.class,
+				SubscriptionOptions.builder("prefix").retryPolicy(RetryPolicy.none()).build(),
+				(envelope, context) -> {
+					if (envelope.payload().n() == 2) {
+						throw new IllegalArgumentException("rejected");
+					}
+					handled.add(context.topic() + ":" + envelope.payload().n());
+				});
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 1))).join();
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 2))).join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+		assertThat(handled).containsExactly(topic + ":1");
+
+		JetStreamManagement jsm = admin.jetStreamManagement();
+		String stream = NatsStreamOptions.streamName("shop.eu." + topic);
+		assertThat(stream).startsWith("SHOP_EU_");
+		assertThat(jsm.getStreamInfo(stream).getConfiguration().getSubjects()).containsExactly("shop.eu." + topic);
+		String dltStream = NatsStreamOptions.streamName("shop.eu." + topic + ".dlt");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> jsm.getStreamInfo(dltStream).getStreamState().getMsgCount() == 1);
+		MessageInfo dead = jsm.getMessage(dltStream, 1);
+		assertThat(dead.getSubject()).isEqualTo("shop.eu." + topic + ".dlt");
+		assertThat(dead.getHeaders().getFirst(DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
 	}
 
 	static ConsumerInfo consumerInfo(String topic, String group) throws Exception {

@@ -125,10 +125,13 @@ class NatsFailoverTest {
 
 	@Test
 	void serverRestartedMidStreamLosesNoAcknowledgedEventAndFailsOthersClearly() {
-		NatsServerProcess server = track(NatsServerProcess.launch());
+		// With authentication: a client rebuilt with default settings on reconnect would be refused.
+		NatsServerProcess server = track(NatsServerProcess.launch("--user", "app", "--pass", "s3cret"));
 		String topic = "restart-" + UUID.randomUUID().toString().substring(0, 8);
 		NatsOptions options = NatsOptions.builder()
 			.servers(server.url())
+			.username("app")
+			.password("s3cret")
 			.reconnectWait(Duration.ofMillis(100))
 			.publish(NatsPublishOptions.builder()
 				.ackTimeout(Duration.ofSeconds(3))

@@ -1,0 +1,517 @@
+package dev.eventbus.benchmark.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.codec.EnvelopeCodec;
+import dev.eventbus.core.codec.HeaderStyle;
+import dev.eventbus.core.codec.JsonPayloadCodec;
+import dev.eventbus.core.codec.WireMessage;
+import dev.eventbus.core.kafka.KafkaClientFactories;
+import dev.eventbus.core.kafka.KafkaEventBus;
+import dev.eventbus.core.kafka.KafkaOptions;
+import dev.eventbus.core.kafka.KafkaProducerOptions;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import io.confluent.parallelconsumer.ParallelConsumerOptions;
+import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.jspecify.annotations.Nullable;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * End-to-end harness for the Kafka transport. Everything runs against one in-JVM KRaft broker in
+ * the same run, so the figures that matter are the ratios. Run:
+ *
+ * <pre>
+ * mvn -B -pl eventbus-benchmark -am package -DskipTests
+ * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.kafka.KafkaTransportBenchmark [scale]
+ * </pre>
+ *
+ * {@code scale} (default 1.0) multiplies the message counts.
+ */
+public final class KafkaTransportBenchmark {
+
+	private static final int PARTITIONS = 12;
+
+	private final String servers;
+
+	private final EmbeddedKafkaKraftBroker broker;
+
+	private final double scale;
+
+	private final List<String> rows = new ArrayList<>();
+
+	private KafkaTransportBenchmark(EmbeddedKafkaKraftBroker broker, double scale) {
+		this.broker = broker;
+		this.servers = broker.getBrokersAsString();
+		this.scale = scale;
+	}
+
+	public static void main(String[] args) throws Exception {
+		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+		double scale = (args.length > 0) ? Double.parseDouble(args[0]) : 1.0;
+		Map<String, String> brokerProperties = new HashMap<>();
+		brokerProperties.put("offsets.topic.num.partitions", "3");
+		brokerProperties.put("group.initial.rebalance.delay.ms", "0");
+		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
+		broker.brokerProperties(brokerProperties);
+		broker.afterPropertiesSet();
+		String loadBefore = load();
+		KafkaTransportBenchmark benchmark = new KafkaTransportBenchmark(broker, scale);
+		try {
+			benchmark.publish();
+			benchmark.consume();
+			benchmark.slowHandler();
+			benchmark.seedScenario();
+		}
+		finally {
+			System.out.println();
+			System.out.println("load average before: " + loadBefore + "; after: " + load() + "; cores: "
+					+ Runtime.getRuntime().availableProcessors() + "; java " + System.getProperty("java.version"));
+			benchmark.rows.forEach(System.out::println);
+			broker.destroy();
+		}
+		System.exit(0);
+	}
+
+	private int count(int base) {
+		return (int) Math.max(1000, base * this.scale);
+	}
+
+	private String topic(String name, int partitions) {
+		String topic = name + "-" + System.nanoTime();
+		this.broker.addTopics(new NewTopic(topic, partitions, (short) 1));
+		// publishing before every partition has a leader can leave the idempotent producer retrying an
+		// out-of-order sequence until its delivery timeout; wait for the leaders first
+		this.broker.doWithAdmin((admin) -> {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (System.nanoTime() < deadline) {
+				try {
+					var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+					if (description.partitions().stream().allMatch((info) -> info.leader() != null)) {
+						// the leader must also serve the partition: list offsets goes to the leader itself
+						Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+						description.partitions()
+							.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
+						admin.listOffsets(latest).all().get();
+						return;
+					}
+				}
+				catch (Exception ex) {
+					// not ready yet: retry
+				}
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		});
+		return topic;
+	}
+
+	private KafkaOptions options() {
+		return KafkaOptions.builder().bootstrapServers(this.servers).build();
+	}
+
+	private void row(String benchmark, String variant, double rate, String note) {
+		String line = String.format(Locale.ROOT, "| %s | %s | %,.0f msg/s | %s |", benchmark, variant, rate, note);
+		System.out.println(line);
+		this.rows.add(line);
+	}
+
+	// ------------------------------------------------------------------ 1. publish
+
+	private void publish() throws Exception {
+		int n = count(100_000);
+		String topic = topic("publish", PARTITIONS);
+		// 1,000 distinct random 1 KiB payloads, so that lz4 cannot compress across records unrealistically
+		Random random = new Random(42);
+		String[] payloads = new String[1000];
+		byte[][] values = new byte[1000][];
+		for (int i = 0; i < payloads.length; i++) {
+			StringBuilder text = new StringBuilder(1022);
+			for (int c = 0; c < 1022; c++) {
+				text.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+			}
+			payloads[i] = text.toString();
+			values[i] = ("\"" + payloads[i] + "\"").getBytes(StandardCharsets.UTF_8); // the bus's JSON bytes
+		}
+		KafkaOptions options = options();
+		KafkaOptions noCount = options.toBuilder()
+			.producer(KafkaProducerOptions.builder().flushMessages(0).build())
+			.build();
+		EnvelopeCodec codec = new EnvelopeCodec(new JsonPayloadCodec());
+		List<Double> rawRates = new ArrayList<>();
+		List<Double> rawHeaderRates = new ArrayList<>();
+		List<Double> busRates = new ArrayList<>();
+		List<Double> busNoCountRates = new ArrayList<>();
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientFactories.producerConfig(options));
+				KafkaEventBus bus = KafkaEventBus.builder(options).build();
+				KafkaEventBus busNoCount = KafkaEventBus.builder(noCount).build()) {
+			rawPublish(producer, topic, values, null, n / 5);
+			rawPublish(producer, topic, values, codec, n / 5);
+			busPublish(bus, topic, payloads, n / 5);
+			busPublish(busNoCount, topic, payloads, n / 5);
+			for (int trial = 0; trial < 3; trial++) {
+				rawRates.add(rawPublish(producer, topic, values, null, n));
+				busRates.add(busPublish(bus, topic, payloads, n));
+				rawHeaderRates.add(rawPublish(producer, topic, values, codec, n));
+				busNoCountRates.add(busPublish(busNoCount, topic, payloads, n));
+			}
+		}
+		double rawRate = median(rawRates);
+		double rawHeaders = median(rawHeaderRates);
+		double busRate = median(busRates);
+		double busNoCount = median(busNoCountRates);
+		row("publish 1 KiB", "raw KafkaProducer, bare record (same config)", rawRate, n + " msgs, median of 3");
+		row("publish 1 KiB", "raw KafkaProducer + CloudEvents headers from EnvelopeCodec", rawHeaders,
+				String.format(Locale.ROOT, "%.2f× raw", rawHeaders / rawRate));
+		row("publish 1 KiB", "bus (flush-messages 100, default)", busRate,
+				String.format(Locale.ROOT, "%.2f× raw; %.2f× raw+headers", busRate / rawRate, busRate / rawHeaders));
+		row("publish 1 KiB", "bus (flush-messages 0)", busNoCount,
+				String.format(Locale.ROOT, "%.2f× raw; %.2f× raw+headers", busNoCount / rawRate, busNoCount / rawHeaders));
+	}
+
+	private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+	private static double rawPublish(KafkaProducer<String, byte[]> producer, String topic, byte[][] values,
+			@Nullable EnvelopeCodec codec, int n) throws InterruptedException {
+		CountDownLatch acked = new CountDownLatch(n);
+		AtomicInteger failed = new AtomicInteger();
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			String key = "agg-" + (i % 1000);
+			ProducerRecord<String, byte[]> record;
+			if (codec == null) {
+				record = new ProducerRecord<>(topic, key, values[i % values.length]);
+			}
+			else {
+				WireMessage wire = codec.encode(Envelope.builder("Bench", "").aggregateId(key).source("eventbus").build(),
+						HeaderStyle.KAFKA);
+				List<Header> headers = new ArrayList<>();
+				wire.headers().forEach((name, value) -> headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+				record = new ProducerRecord<>(topic, null, key, values[i % values.length], headers);
+			}
+			producer.send(record, (metadata, error) -> {
+				if (error != null) {
+					failed.incrementAndGet();
+				}
+				acked.countDown();
+			});
+		}
+		await(acked, "raw publish");
+		check(failed.get() == 0, "raw publish failures: " + failed);
+		return n / seconds(start);
+	}
+
+	private static double busPublish(KafkaEventBus bus, String topic, String payload, int n) throws InterruptedException {
+		return busPublish(bus, topic, new String[] { payload }, n);
+	}
+
+	private static double busPublish(KafkaEventBus bus, String topic, String[] payloads, int n)
+			throws InterruptedException {
+		CountDownLatch acked = new CountDownLatch(n);
+		AtomicInteger failed = new AtomicInteger();
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			bus.publish(topic, Envelope.of("agg-" + (i % 1000), "Bench", payloads[i % payloads.length]))
+				.whenComplete((receipt, error) -> {
+				if (error != null) {
+					failed.incrementAndGet();
+				}
+				acked.countDown();
+			});
+		}
+		await(acked, "bus publish");
+		check(failed.get() == 0, "bus publish failures: " + failed);
+		return n / seconds(start);
+	}
+
+	// ------------------------------------------------------------------ 2. consume (no-op)
+
+	private void consume() throws Exception {
+		int n = count(100_000);
+		String topic = topic("consume", PARTITIONS);
+		fill(topic, n, "x".repeat(1022));
+		List<Double> rawRates = new ArrayList<>();
+		List<Double> busRates = new ArrayList<>();
+		for (int trial = 0; trial < 3; trial++) {
+			rawRates.add(rawConsume(topic, n, "raw-" + trial));
+			busRates.add(busConsume(topic, n, "bus-" + trial));
+		}
+		double rawRate = median(rawRates);
+		double busRate = median(busRates);
+		row("consume 1 KiB, no-op", "raw poll loop (same config, commitAsync per poll)", rawRate,
+				n + " msgs, 12 partitions, median of 3");
+		row("consume 1 KiB, no-op", "bus, key-ordered, 64 workers", busRate,
+				String.format(Locale.ROOT, "%.2f× raw", busRate / rawRate));
+	}
+
+	private void fill(String topic, int n, String payload) throws InterruptedException {
+		try (KafkaEventBus bus = KafkaEventBus.builder(options()).build()) {
+			busPublish(bus, topic, payload, n);
+		}
+	}
+
+	private double rawConsume(String topic, int n, String group) {
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				KafkaClientFactories.consumerConfig(options(), group))) {
+			consumer.subscribe(List.of(topic));
+			long received = 0;
+			long first = 0;
+			long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+			while (received < n) {
+				check(System.nanoTime() < deadline, "raw consume timed out at " + received);
+				ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+				if (!records.isEmpty()) {
+					if (first == 0) {
+						first = System.nanoTime();
+					}
+					received += records.count();
+					consumer.commitAsync();
+				}
+			}
+			return n / seconds(first);
+		}
+	}
+
+	private double busConsume(String topic, int n, String group) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(n);
+		AtomicLong first = new AtomicLong();
+		try (KafkaEventBus bus = KafkaEventBus.builder(options()).build()) {
+			bus.subscribe(topic, byte[].class, SubscriptionOptions.of(group), (envelope, context) -> {
+				first.compareAndSet(0, System.nanoTime());
+				done.countDown();
+			});
+			await(done, "bus consume");
+			return n / seconds(first.get());
+		}
+	}
+
+	// ------------------------------------------------------------------ 3. 1 ms handler, 10,000 keys
+
+	private void slowHandler() throws Exception {
+		int n = count(30_000);
+		int keys = 10_000;
+		String topic = topic("slow", PARTITIONS);
+		try (KafkaEventBus bus = KafkaEventBus.builder(options()).build()) {
+			CountDownLatch acked = new CountDownLatch(n);
+			for (int i = 0; i < n; i++) {
+				bus.publish(topic, Envelope.of("key-" + (i % keys), "Slow", i)).whenComplete((r, e) -> acked.countDown());
+			}
+			await(acked, "slow fill");
+		}
+		double listener = listenerContainer(topic, n);
+		row("1 ms handler, 10,000 keys", "spring-kafka listener container, concurrency 12", listener,
+				n + " msgs, 12 partitions");
+		double bus = busSlow(topic, n, 256);
+		row("1 ms handler, 10,000 keys", "bus, key-ordered, 256 workers", bus,
+				String.format(Locale.ROOT, "%.1f× listener", bus / listener));
+		try {
+			double pc = parallelConsumer(topic, n, 256);
+			row("1 ms handler, 10,000 keys", "Parallel Consumer 0.5.3.3, ordering KEY, max concurrency 256", pc,
+					String.format(Locale.ROOT, "%.1f× listener; bus is %.2f× PC", pc / listener, bus / pc));
+		}
+		catch (Throwable ex) {
+			row("1 ms handler, 10,000 keys", "Parallel Consumer 0.5.3.3", 0,
+					"did not run on kafka-clients 4.x: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
+	}
+
+	private double listenerContainer(String topic, int n) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(n);
+		AtomicLong first = new AtomicLong();
+		DefaultKafkaConsumerFactory<String, byte[]> factory = KafkaClientFactories.consumerFactory(options(),
+				"listener");
+		ContainerProperties properties = new ContainerProperties(topic);
+		properties.setMessageListener((MessageListener<String, byte[]>) (record) -> {
+			first.compareAndSet(0, System.nanoTime());
+			sleep1ms();
+			done.countDown();
+		});
+		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+				factory, properties);
+		container.setConcurrency(PARTITIONS);
+		container.start();
+		try {
+			await(done, "listener container");
+			return n / seconds(first.get());
+		}
+		finally {
+			container.stop();
+		}
+	}
+
+	private double busSlow(String topic, int n, int workers) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(n);
+		AtomicLong first = new AtomicLong();
+		try (KeyedExecutor executor = KeyedExecutor.create(KeyedExecutorOptions.builder().workers(workers).build());
+				KafkaEventBus bus = KafkaEventBus.builder(options()).executor(executor).build()) {
+			bus.subscribe(topic, Integer.class, SubscriptionOptions.of("bus-slow"), (envelope, context) -> {
+				first.compareAndSet(0, System.nanoTime());
+				sleep1ms();
+				done.countDown();
+			});
+			await(done, "bus slow handler");
+			return n / seconds(first.get());
+		}
+	}
+
+	private double parallelConsumer(String topic, int n, int concurrency) throws InterruptedException {
+		CountDownLatch done = new CountDownLatch(n);
+		AtomicLong first = new AtomicLong();
+		KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+				KafkaClientFactories.consumerConfig(options(), "parallel-consumer"));
+		ParallelConsumerOptions<String, byte[]> options = ParallelConsumerOptions.<String, byte[]>builder()
+			.ordering(ParallelConsumerOptions.ProcessingOrder.KEY)
+			.maxConcurrency(concurrency)
+			.consumer(consumer)
+			.commitMode(ParallelConsumerOptions.CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
+			.ignoreReflectiveAccessExceptionsForAutoCommitDisabledCheck(true)
+			.build();
+		ParallelStreamProcessor<String, byte[]> processor = ParallelStreamProcessor.createEosStreamProcessor(options);
+		try {
+			processor.subscribe(List.of(topic));
+			processor.poll((context) -> {
+				first.compareAndSet(0, System.nanoTime());
+				sleep1ms();
+				done.countDown();
+			});
+			await(done, "parallel consumer");
+			return n / seconds(first.get());
+		}
+		finally {
+			processor.close();
+		}
+	}
+
+	// ------------------------------------------------------------------ 4. seed scenario
+
+	private void seedScenario() throws Exception {
+		int topics = 5;
+		int events = 10_000;
+		int aggregates = 1_000;
+		List<String> names = new ArrayList<>();
+		for (int t = 0; t < topics; t++) {
+			names.add(topic("seed-" + t, 3));
+		}
+		Map<String, Integer> lastSeq = new ConcurrentHashMap<>();
+		Map<String, Boolean> seen = new ConcurrentHashMap<>();
+		AtomicInteger violations = new AtomicInteger();
+		AtomicInteger failedPublishes = new AtomicInteger();
+		CountDownLatch done = new CountDownLatch(events);
+		try (KafkaEventBus bus = KafkaEventBus.builder(options()).build()) {
+			List<Subscription> subscriptions = new ArrayList<>();
+			for (String name : names) {
+				subscriptions.add(bus.subscribe(name, SeedPayload.class, SubscriptionOptions.of("seed"),
+						(envelope, context) -> {
+							Integer previous = lastSeq.put(envelope.aggregateId(), envelope.payload().seq());
+							if (previous != null && envelope.payload().seq() != previous + 1) {
+								violations.incrementAndGet();
+							}
+							if (seen.putIfAbsent(envelope.eventId(), Boolean.TRUE) == null) {
+								done.countDown();
+							}
+						}));
+			}
+			Thread.sleep(3000); // let the five consumers join before the clock starts (benchmark harness only)
+			long start = System.nanoTime();
+			for (int i = 0; i < events; i++) {
+				int aggregate = i % aggregates;
+				int seq = i / aggregates;
+				String topic = names.get(aggregate % topics);
+				bus.publish(topic, Envelope.of("aggregate-" + aggregate, "SeedEvent",
+						new SeedPayload(seq, "order-" + aggregate))).whenComplete((receipt, error) -> {
+							if (error != null) {
+								failedPublishes.incrementAndGet();
+							}
+						});
+			}
+			boolean complete = done.await(5, TimeUnit.MINUTES);
+			double rate = (events - done.getCount()) / seconds(start);
+			double success = 100.0 * (events - done.getCount()) / events;
+			row("seed scenario (5 topics × 3 partitions, 10,000 envelopes, 1,000 aggregates, ~40 B payload)",
+					"bus, end to end, default tuned options", rate,
+					String.format(Locale.ROOT, "success %.2f %%, order violations %d, publish failures %d%s; seed: 333 msg/s",
+							success, violations.get(), failedPublishes.get(), complete ? "" : " (TIMED OUT)"));
+		}
+	}
+
+	/** About 40 bytes of JSON: {"seq":3,"orderId":"order-123"}. */
+	public record SeedPayload(int seq, String orderId) {
+	}
+
+	// ------------------------------------------------------------------ helpers
+
+	private static void sleep1ms() {
+		try {
+			Thread.sleep(1);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void await(CountDownLatch latch, String what) throws InterruptedException {
+		check(latch.await(5, TimeUnit.MINUTES), what + " did not finish within 5 minutes (" + latch.getCount() + " left)");
+	}
+
+	private static void check(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalStateException(message);
+		}
+	}
+
+	private static double seconds(long startNanos) {
+		return (System.nanoTime() - startNanos) / 1e9;
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(Double::compare);
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static String load() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim();
+		}
+		catch (Exception ex) {
+			return "n/a";
+		}
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.eventbus.autoconfigure;
+
+import java.util.List;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.codec.EnvelopeCodec;
+import dev.eventbus.core.codec.JsonPayloadCodec;
+import dev.eventbus.core.codec.PayloadCodec;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import dev.eventbus.core.metrics.EventBusObserver;
+
+/**
+ * Auto-configuration of the parts of the event bus every transport shares: the keyed executor
+ * ({@code eventBusExecutor}), the envelope codec ({@code eventBusEnvelopeCodec}), the publish
+ * circuit breaker ({@code eventBusPublishCircuitBreaker}) and {@code eventBusComponents}, from which
+ * the transport auto-configurations build the {@code eventBus} bean. Runs after them so that it can
+ * explain a selected transport that could not be configured.
+ */
+@AutoConfiguration(afterName = { "dev.eventbus.autoconfigure.EventBusMemoryAutoConfiguration",
+		"dev.eventbus.autoconfigure.kafka.EventBusKafkaAutoConfiguration",
+		"dev.eventbus.autoconfigure.nats.EventBusNatsAutoConfiguration" })
+@EnableConfigurationProperties(EventBusProperties.class)
+@Import(EventBusAutoConfiguration.CircuitBreakerConfiguration.class)
+public final class EventBusAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	KeyedExecutor eventBusExecutor(EventBusProperties properties) {
+		EventBusProperties.Executor executor = properties.getExecutor();
+		KeyedExecutorOptions options;
+		try {
+			options = KeyedExecutorOptions.builder()
+				.workers(executor.getWorkers())
+				.maxPending(executor.getMaxPending())
+				.highWatermark(executor.getHighWatermark())
+				.lowWatermark(executor.getLowWatermark())
+				.shutdownTimeout(executor.getShutdownTimeout())
+				.threadNamePrefix(executor.getThreadNamePrefix())
+				.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw EventBusOptionsErrors.translate("eventbus.executor", ex);
+		}
+		return KeyedExecutor.create(options);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EnvelopeCodec eventBusEnvelopeCodec(ObjectProvider<PayloadCodec> payloadCodec,
+			ObjectProvider<JsonMapper> jsonMapper) {
+		PayloadCodec codec = payloadCodec.getIfAvailable(
+				() -> new JsonPayloadCodec(jsonMapper.getIfAvailable(JsonPayloadCodec::defaultMapper)));
+		return new EnvelopeCodec(codec);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventBusComponents eventBusComponents(EventBusProperties properties, Environment environment,
+			KeyedExecutor executor, EnvelopeCodec codec, ObjectProvider<EventBusObserver> observers,
+			ObjectProvider<PublishCircuitBreaker> circuitBreaker,
+			ObjectProvider<EventBusEnvelopeCustomizer> customizers) {
+		String source = properties.getSource();
+		if (source == null || source.isBlank()) {
+			source = environment.getProperty("spring.application.name", "eventbus");
+		}
+		List<EventBusObserver> observerList = observers.orderedStream().toList();
+		return new EventBusComponents(executor, codec, CompositeEventBusObserver.of(observerList), source,
+				properties.getShutdownTimeout(), circuitBreaker.getIfAvailable(),
+				customizers.orderedStream().toList());
+	}
+
+	/**
+	 * Reached only when no transport auto-configuration defined the bus: the selected transport's
+	 * client library is missing.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	EventBus eventBus(EventBusProperties properties) {
+		EventBusProperties.Transport transport = properties.getTransport();
+		String library = switch (transport) {
+			case KAFKA -> "org.springframework.kafka:spring-kafka";
+			case NATS -> "io.nats:jnats";
+			case MEMORY -> "eventbus-core";
+		};
+		throw new EventBusConfigurationException("eventbus.transport",
+				"eventbus.transport is '" + transport.id() + "' but the " + transport.id()
+						+ " transport could not be configured: its client library is not on the classpath",
+				"Add " + library + " to the application's dependencies, or select another transport with "
+						+ "eventbus.transport (kafka, nats or memory).");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CircuitBreaker.class)
+	@ConditionalOnProperty(name = "eventbus.publish.circuit-breaker.enabled", matchIfMissing = true)
+	static class CircuitBreakerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PublishCircuitBreaker eventBusPublishCircuitBreaker(EventBusProperties properties) {
+			return new PublishCircuitBreaker(properties.getPublish().getCircuitBreaker());
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * The eventbus Actuator endpoint.
+ */
+@NullMarked
+package dev.eventbus.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

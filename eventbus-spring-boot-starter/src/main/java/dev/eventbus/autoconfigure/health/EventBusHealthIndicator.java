@@ -1,0 +1,155 @@
+package dev.eventbus.autoconfigure.health;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.eventbus.autoconfigure.EventBusTransportProbe;
+import dev.eventbus.autoconfigure.PublishCircuitBreaker;
+import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.keyed.KeyedExecutor;
+
+/**
+ * The {@code eventbus} health indicator. DOWN when the transport's broker does not answer the
+ * {@link EventBusTransportProbe probe} within the timeout, or a subscription has FAILED. The
+ * details show the transport, each subscription's state, pending count and lag, the executor's
+ * load and the publish circuit breaker's state (an open breaker alone does not make the bus DOWN:
+ * it closes again only after trial publishes, and the probe already reports an unreachable broker).
+ *
+ * <p>The probe runs on a daemon thread ({@code eventbus-health-n}) so that the calling thread
+ * never waits longer than the timeout, even if a client call ignores its own timeout.
+ */
+public class EventBusHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
+
+	private final EventBus bus;
+
+	private final EventBusTransportProbe probe;
+
+	private final Duration timeout;
+
+	private final @Nullable PublishCircuitBreaker circuitBreaker;
+
+	private final @Nullable KeyedExecutor executor;
+
+	private final ExecutorService probes;
+
+	/**
+	 * @param bus the bus
+	 * @param probe the transport's reachability check
+	 * @param timeout the longest wait for the broker
+	 * @param circuitBreaker the publish circuit breaker, if enabled
+	 * @param executor the keyed executor, if any
+	 */
+	public EventBusHealthIndicator(EventBus bus, EventBusTransportProbe probe, Duration timeout,
+			@Nullable PublishCircuitBreaker circuitBreaker, @Nullable KeyedExecutor executor) {
+		super("Event bus health check failed");
+		this.bus = bus;
+		this.probe = probe;
+		this.timeout = timeout;
+		this.circuitBreaker = circuitBreaker;
+		this.executor = executor;
+		AtomicInteger threads = new AtomicInteger();
+		this.probes = Executors.newCachedThreadPool((runnable) -> {
+			Thread thread = new Thread(runnable, "eventbus-health-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) throws Exception {
+		builder.withDetail("transport", this.bus.transport());
+		boolean up = probe(builder);
+		List<Map<String, Object>> subscriptions = new ArrayList<>();
+		for (Subscription subscription : this.bus.subscriptions()) {
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("id", subscription.id());
+			detail.put("state", subscription.state().name());
+			detail.put("pending", subscription.pending());
+			detail.put("lag", subscription.lag());
+			subscriptions.add(detail);
+			if (subscription.state() == Subscription.State.FAILED) {
+				up = false;
+			}
+		}
+		builder.withDetail("subscriptions", subscriptions);
+		if (this.executor != null) {
+			Map<String, Object> load = new LinkedHashMap<>();
+			load.put("pending", this.executor.pending());
+			load.put("maxPending", this.executor.options().maxPending());
+			load.put("underPressure", this.executor.isUnderPressure());
+			builder.withDetail("executor", load);
+		}
+		if (this.circuitBreaker != null) {
+			CircuitBreaker breaker = this.circuitBreaker.circuitBreaker();
+			Map<String, Object> state = new LinkedHashMap<>();
+			state.put("state", breaker.getState().name());
+			state.put("failureRate", breaker.getMetrics().getFailureRate());
+			state.put("notPermittedCalls", breaker.getMetrics().getNumberOfNotPermittedCalls());
+			builder.withDetail("circuitBreaker", state);
+		}
+		if (up) {
+			builder.up();
+		}
+		else {
+			builder.down();
+		}
+	}
+
+	private boolean probe(Health.Builder builder) throws InterruptedException {
+		CompletableFuture<Map<String, Object>> answer = CompletableFuture.supplyAsync(() -> {
+			try {
+				return this.probe.probe(this.timeout);
+			}
+			catch (RuntimeException ex) {
+				throw ex;
+			}
+			catch (Exception ex) {
+				throw new java.util.concurrent.CompletionException(ex);
+			}
+		}, this.probes);
+		try {
+			Map<String, Object> details = answer.get(this.timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
+			builder.withDetail("reachable", true);
+			builder.withDetails(details);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			answer.cancel(true);
+			builder.withDetail("reachable", false);
+			builder.withDetail("error", "the broker did not answer within " + this.timeout.toMillis() + " ms");
+			return false;
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() instanceof java.util.concurrent.CompletionException completion
+					&& completion.getCause() != null) ? completion.getCause() : ex.getCause();
+			builder.withDetail("reachable", false);
+			builder.withDetail("error", (cause != null) ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
+					: "unknown");
+			return false;
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.probes.shutdownNow();
+	}
+
+}

@@ -1,0 +1,81 @@
+package dev.eventbus.autoconfigure.kafka;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+import dev.eventbus.autoconfigure.EventBusComponents;
+import dev.eventbus.autoconfigure.EventBusOptionsErrors;
+import dev.eventbus.autoconfigure.EventBusProperties;
+import dev.eventbus.autoconfigure.EventBusTransportProbe;
+import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.kafka.KafkaEventBus;
+import dev.eventbus.core.kafka.KafkaOptions;
+
+/**
+ * The Kafka transport, selected by {@code eventbus.transport=kafka} when spring-kafka is on the
+ * classpath. Beans: {@code eventBusKafkaOptions} ({@link KafkaOptions} from {@code eventbus.kafka.*},
+ * the scenario and the {@link EventBusKafkaOptionsCustomizer}s), {@code eventBus} (a
+ * {@link KafkaEventBus} behind the publish circuit breaker) and {@code eventBusTransportProbe}
+ * (cluster description). The tuned producer and consumer factories live inside the bus: no
+ * {@code ProducerFactory}, {@code ConsumerFactory} or {@code KafkaTemplate} bean is registered, so
+ * Spring Boot's own Kafka auto-configuration is unaffected.
+ */
+@AutoConfiguration
+@ConditionalOnClass(name = { "org.springframework.kafka.core.DefaultKafkaProducerFactory",
+		"org.apache.kafka.clients.producer.KafkaProducer" })
+@ConditionalOnProperty(name = "eventbus.transport", havingValue = "kafka")
+@EnableConfigurationProperties({ EventBusProperties.class, EventBusKafkaProperties.class })
+@Import(EventBusKafkaAutoConfiguration.KafkaBusConfiguration.class)
+public final class EventBusKafkaAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	KafkaOptions eventBusKafkaOptions(EventBusKafkaProperties properties, Environment environment,
+			ObjectProvider<EventBusKafkaOptionsCustomizer> customizers) {
+		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment);
+		if (customizers.orderedStream().findAny().isEmpty()) {
+			return mapped;
+		}
+		KafkaOptions.Builder builder = mapped.toBuilder();
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw EventBusOptionsErrors.translate("eventbus.kafka", ex);
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "eventBusTransportProbe")
+	EventBusTransportProbe eventBusTransportProbe(KafkaOptions eventBusKafkaOptions) {
+		return new KafkaTransportProbe(eventBusKafkaOptions);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(EventBus.class)
+	static class KafkaBusConfiguration {
+
+		@Bean
+		EventBus eventBus(KafkaOptions eventBusKafkaOptions, EventBusComponents components) {
+			KafkaEventBus bus = KafkaEventBus.builder(eventBusKafkaOptions)
+				.executor(components.executor())
+				.codec(components.codec())
+				.observer(components.observer())
+				.source(components.source())
+				.shutdownTimeout(components.shutdownTimeout())
+				.build();
+			return components.decorate(bus);
+		}
+
+	}
+
+}

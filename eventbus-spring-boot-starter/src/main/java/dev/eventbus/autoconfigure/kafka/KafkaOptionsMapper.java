@@ -1,0 +1,171 @@
+package dev.eventbus.autoconfigure.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
+
+import dev.eventbus.autoconfigure.EventBusConfigurationException;
+import dev.eventbus.autoconfigure.EventBusOptionsErrors;
+import dev.eventbus.core.kafka.KafkaConsumerOptions;
+import dev.eventbus.core.kafka.KafkaNetworkOptions;
+import dev.eventbus.core.kafka.KafkaOptions;
+import dev.eventbus.core.kafka.KafkaProducerOptions;
+import dev.eventbus.core.kafka.KafkaSecurityOptions;
+import dev.eventbus.core.kafka.KafkaTopicOptions;
+
+/**
+ * Maps {@link EventBusKafkaProperties} onto {@link KafkaOptions}, checking the contradictions a
+ * user can configure and naming the properties at fault.
+ */
+final class KafkaOptionsMapper {
+
+	private KafkaOptionsMapper() {
+	}
+
+	static KafkaOptions map(EventBusKafkaProperties properties, Environment environment) {
+		List<String> servers = bootstrapServers(properties, environment);
+		check(properties);
+		PropertyMapper map = PropertyMapper.get();
+		try {
+			EventBusKafkaProperties.Producer producer = properties.getProducer();
+			KafkaProducerOptions.Builder producerOptions = KafkaProducerOptions.builder();
+			map.from(producer::getCompression).to(producerOptions::compression);
+			map.from(producer::getFlushFrequency).to(producerOptions::flushFrequency);
+			map.from(producer::getFlushMessages).to(producerOptions::flushMessages);
+			map.from(producer::getFlushBytes).asInt(DataSize::toBytes).to(producerOptions::flushBytes);
+			map.from(producer::getAcks).to(producerOptions::acks);
+			map.from(producer::isIdempotence).to(producerOptions::idempotence);
+			map.from(producer::getMaxInFlight).to(producerOptions::maxInFlight);
+			map.from(producer::getBufferMemory).as(DataSize::toBytes).to(producerOptions::bufferMemory);
+			map.from(producer::getMaxBlock).to(producerOptions::maxBlock);
+			map.from(producer::getRequestTimeout).to(producerOptions::requestTimeout);
+			map.from(producer::getDeliveryTimeout).to(producerOptions::deliveryTimeout);
+			map.from(producer::getProperties).to(producerOptions::properties);
+
+			EventBusKafkaProperties.Consumer consumer = properties.getConsumer();
+			KafkaConsumerOptions.Builder consumerOptions = KafkaConsumerOptions.builder();
+			map.from(consumer::getAutoOffsetReset).to(consumerOptions::autoOffsetReset);
+			map.from(consumer::getFetchMinSize).asInt(DataSize::toBytes).to(consumerOptions::fetchMinBytes);
+			map.from(consumer::getFetchMaxSize).asInt(DataSize::toBytes).to(consumerOptions::fetchMaxBytes);
+			map.from(consumer::getFetchMaxWait).to(consumerOptions::fetchMaxWait);
+			map.from(consumer::getMaxPartitionFetchSize)
+				.asInt(DataSize::toBytes)
+				.to(consumerOptions::maxPartitionFetchBytes);
+			map.from(consumer::getMaxPollRecords).to(consumerOptions::maxPollRecords);
+			map.from(consumer::getSessionTimeout).to(consumerOptions::sessionTimeout);
+			map.from(consumer::getHeartbeatInterval).to(consumerOptions::heartbeatInterval);
+			map.from(consumer::getMaxPollInterval).to(consumerOptions::maxPollInterval);
+			map.from(consumer::getRequestTimeout).to(consumerOptions::requestTimeout);
+			map.from(consumer::getIsolationLevel).to(consumerOptions::isolationLevel);
+			map.from(consumer::getPollTimeout).to(consumerOptions::pollTimeout);
+			map.from(consumer::getCommitInterval).to(consumerOptions::commitInterval);
+			map.from(consumer::getRevocationTimeout).to(consumerOptions::revocationTimeout);
+			map.from(consumer::getLagRefreshInterval).to(consumerOptions::lagRefreshInterval);
+			map.from(consumer::getProperties).to(consumerOptions::properties);
+
+			EventBusKafkaProperties.Network network = properties.getNetwork();
+			KafkaNetworkOptions.Builder networkOptions = KafkaNetworkOptions.builder();
+			map.from(network::getDialTimeout).to(networkOptions::dialTimeout);
+			map.from(network::getReadTimeout).to(networkOptions::readTimeout);
+			map.from(network::getWriteTimeout).to(networkOptions::writeTimeout);
+			map.from(network::getKeepAlive).to(networkOptions::keepAlive);
+
+			EventBusKafkaProperties.Security security = properties.getSecurity();
+			KafkaSecurityOptions.Builder securityOptions = KafkaSecurityOptions.builder();
+			map.from(security::getProtocol).to(securityOptions::protocol);
+			map.from(security::getSaslMechanism).to(securityOptions::saslMechanism);
+			map.from(security::getUsername).to(securityOptions::username);
+			map.from(security::getPassword).to(securityOptions::password);
+			map.from(security::getJaasConfig).to(securityOptions::jaasConfig);
+			map.from(security::getTruststoreLocation).to(securityOptions::truststoreLocation);
+			map.from(security::getTruststorePassword).to(securityOptions::truststorePassword);
+			map.from(security::getTruststoreType).to(securityOptions::truststoreType);
+			map.from(security::getKeystoreLocation).to(securityOptions::keystoreLocation);
+			map.from(security::getKeystorePassword).to(securityOptions::keystorePassword);
+			map.from(security::getKeyPassword).to(securityOptions::keyPassword);
+			map.from(security::getKeystoreType).to(securityOptions::keystoreType);
+			map.from(security::isHostnameVerification).to(securityOptions::hostnameVerification);
+
+			EventBusKafkaProperties.Topics topics = properties.getTopics();
+			KafkaTopicOptions.Builder topicOptions = KafkaTopicOptions.builder();
+			map.from(topics::getStrategy).to(topicOptions::strategy);
+			map.from(topics::getPartitions).to(topicOptions::partitions);
+			map.from(topics::getReplicationFactor).to(topicOptions::replicationFactor);
+			map.from(topics::getRetention).to(topicOptions::retention);
+			map.from(topics::getCompression).to(topicOptions::compression);
+			map.from(topics::isDeadLetterTopics).to(topicOptions::deadLetterTopics);
+			map.from(topics::getNames).to(topicOptions::names);
+			map.from(topics::getTimeout).to(topicOptions::timeout);
+
+			KafkaOptions.Builder options = KafkaOptions.builder()
+				.bootstrapServers(servers)
+				.producer(producerOptions.build())
+				.consumer(consumerOptions.build())
+				.network(networkOptions.build())
+				.security(securityOptions.build())
+				.topics(topicOptions.build());
+			map.from(properties::getClientId).to(options::clientId);
+			map.from(properties::getProperties).to(options::properties);
+			return options.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw EventBusOptionsErrors.translate("eventbus.kafka", ex);
+		}
+	}
+
+	private static List<String> bootstrapServers(EventBusKafkaProperties properties, Environment environment) {
+		if (!properties.getBootstrapServers().isEmpty()) {
+			return properties.getBootstrapServers();
+		}
+		List<String> springKafka = Binder.get(environment)
+			.bind("spring.kafka.bootstrap-servers", org.springframework.boot.context.properties.bind.Bindable
+				.listOf(String.class))
+			.orElse(List.of());
+		if (!springKafka.isEmpty()) {
+			return new ArrayList<>(springKafka);
+		}
+		throw new EventBusConfigurationException("eventbus.kafka.bootstrap-servers",
+				"eventbus.transport is 'kafka' but no broker address is configured: neither eventbus.kafka.bootstrap-servers nor spring.kafka.bootstrap-servers is set",
+				"Set eventbus.kafka.bootstrap-servers (or spring.kafka.bootstrap-servers) to the brokers' "
+						+ "host:port pairs, for example eventbus.kafka.bootstrap-servers=localhost:9092.");
+	}
+
+	private static void check(EventBusKafkaProperties properties) {
+		EventBusKafkaProperties.Producer producer = properties.getProducer();
+		String acks = producer.getAcks().trim();
+		if (producer.isIdempotence() && !acks.equals("all") && !acks.equals("-1")) {
+			throw new EventBusConfigurationException("eventbus.kafka.producer.idempotence",
+					"eventbus.kafka.producer.idempotence is true but eventbus.kafka.producer.acks is '" + acks
+							+ "': an idempotent producer needs acknowledgements from all in-sync replicas",
+					"Set eventbus.kafka.producer.acks=all to keep idempotence (no duplicates or reordering on "
+							+ "retries), or set eventbus.kafka.producer.idempotence=false to use acks=" + acks + ".");
+		}
+		if (producer.isIdempotence() && producer.getMaxInFlight() > 5) {
+			throw new EventBusConfigurationException("eventbus.kafka.producer.max-in-flight",
+					"eventbus.kafka.producer.max-in-flight is " + producer.getMaxInFlight()
+							+ " but an idempotent producer allows at most 5 requests in flight",
+					"Set eventbus.kafka.producer.max-in-flight to 5 or less, or set "
+							+ "eventbus.kafka.producer.idempotence=false.");
+		}
+		EventBusKafkaProperties.Consumer consumer = properties.getConsumer();
+		if (consumer.getFetchMinSize().toBytes() > consumer.getFetchMaxSize().toBytes()) {
+			throw new EventBusConfigurationException("eventbus.kafka.consumer.fetch-min-size",
+					"eventbus.kafka.consumer.fetch-min-size (" + consumer.getFetchMinSize()
+							+ ") is larger than eventbus.kafka.consumer.fetch-max-size (" + consumer.getFetchMaxSize()
+							+ "): every fetch would wait the full fetch-max-wait",
+					"Lower eventbus.kafka.consumer.fetch-min-size or raise eventbus.kafka.consumer.fetch-max-size.");
+		}
+		if (consumer.getHeartbeatInterval().compareTo(consumer.getSessionTimeout()) >= 0) {
+			throw new EventBusConfigurationException("eventbus.kafka.consumer.heartbeat-interval",
+					"eventbus.kafka.consumer.heartbeat-interval (" + consumer.getHeartbeatInterval()
+							+ ") is not below eventbus.kafka.consumer.session-timeout (" + consumer.getSessionTimeout()
+							+ "): the broker would evict consumers between heartbeats",
+					"Set eventbus.kafka.consumer.heartbeat-interval to about a third of the session timeout.");
+		}
+	}
+
+}

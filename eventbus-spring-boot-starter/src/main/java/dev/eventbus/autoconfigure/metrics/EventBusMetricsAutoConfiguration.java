@@ -1,0 +1,97 @@
+package dev.eventbus.autoconfigure.metrics;
+
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.tracing.Tracer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+import dev.eventbus.autoconfigure.EventBusAutoConfiguration;
+import dev.eventbus.autoconfigure.EventBusProperties;
+import dev.eventbus.autoconfigure.PublishCircuitBreaker;
+import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.metrics.KeyedExecutorMetrics;
+import dev.eventbus.core.metrics.MicrometerEventBusObserver;
+import dev.eventbus.core.metrics.SubscriptionMetrics;
+
+/**
+ * Micrometer wiring of the event bus when a {@link MeterRegistry} bean exists: the bus's timers
+ * ({@code eventBusMeterObserver}), the keyed executor gauges ({@code eventBusExecutorMetrics}),
+ * the per-subscription gauges ({@code eventBusSubscriptionMetrics}), resilience4j's meters of the
+ * publish circuit breaker ({@code eventBusCircuitBreakerMetrics}) and, with Micrometer Tracing,
+ * the traceparent of the current span in published envelopes.
+ */
+@AutoConfiguration(after = EventBusAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+@Import({ EventBusMetricsAutoConfiguration.CircuitBreakerMetricsConfiguration.class,
+		EventBusMetricsAutoConfiguration.TracingConfiguration.class })
+public final class EventBusMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MicrometerEventBusObserver eventBusMeterObserver(MeterRegistry registry) {
+		return new MicrometerEventBusObserver(registry);
+	}
+
+	@Bean
+	@ConditionalOnBean(KeyedExecutor.class)
+	@ConditionalOnMissingBean(name = "eventBusExecutorMetrics")
+	KeyedExecutorMetrics eventBusExecutorMetrics(KeyedExecutor executor) {
+		return new KeyedExecutorMetrics(executor);
+	}
+
+	@Bean
+	@ConditionalOnBean(EventBus.class)
+	@ConditionalOnMissingBean
+	SubscriptionMetrics eventBusSubscriptionMetrics(EventBus eventBus, MeterRegistry registry,
+			ObjectProvider<MicrometerEventBusObserver> observer) {
+		return new SubscriptionMetrics(eventBus, registry, observer.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnBean(SubscriptionMetrics.class)
+	SubscriptionMetricsRefresher eventBusSubscriptionMetricsRefresher(SubscriptionMetrics metrics,
+			EventBusProperties properties) {
+		return new SubscriptionMetricsRefresher(metrics, properties.getMetrics().getRefreshInterval());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(TaggedCircuitBreakerMetrics.class)
+	@ConditionalOnBean(PublishCircuitBreaker.class)
+	static class CircuitBreakerMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "eventBusCircuitBreakerMetrics")
+		MeterBinder eventBusCircuitBreakerMetrics(PublishCircuitBreaker circuitBreaker) {
+			return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreaker.registry());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Tracer.class)
+	static class TracingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TraceparentEnvelopeCustomizer eventBusTraceparentCustomizer(ObjectProvider<Tracer> tracer) {
+			return new TraceparentEnvelopeCustomizer(tracer);
+		}
+
+	}
+
+}

@@ -1,0 +1,82 @@
+package dev.eventbus.autoconfigure.nats;
+
+import org.springframework.boot.context.properties.PropertyMapper;
+
+import dev.eventbus.autoconfigure.EventBusOptionsErrors;
+import dev.eventbus.core.nats.NatsConsumerOptions;
+import dev.eventbus.core.nats.NatsOptions;
+import dev.eventbus.core.nats.NatsPublishOptions;
+import dev.eventbus.core.nats.NatsStreamOptions;
+
+/**
+ * Maps {@link EventBusNatsProperties} onto {@link NatsOptions}; a value the options reject fails
+ * start-up naming the property.
+ */
+final class NatsOptionsMapper {
+
+	private NatsOptionsMapper() {
+	}
+
+	static NatsOptions.Builder map(EventBusNatsProperties properties) {
+		PropertyMapper map = PropertyMapper.get();
+		try {
+			EventBusNatsProperties.Stream stream = properties.getStream();
+			NatsStreamOptions.Builder streamOptions = NatsStreamOptions.builder();
+			map.from(stream::getStorage).to(streamOptions::storage);
+			map.from(stream::getRetention).to(streamOptions::retention);
+			map.from(stream::getDiscard).to(streamOptions::discard);
+			map.from(stream::getMaxAge).to(streamOptions::maxAge);
+			map.from(stream::getMaxBytes).to(streamOptions::maxBytes);
+			map.from(stream::getMaxMessages).to(streamOptions::maxMessages);
+			map.from(stream::getReplicas).to(streamOptions::replicas);
+			map.from(stream::getDuplicateWindow).to(streamOptions::duplicateWindow);
+			map.from(stream::getSubjectPrefix).to(streamOptions::subjectPrefix);
+			map.from(stream::getProvisioning).to(streamOptions::provisioning);
+
+			EventBusNatsProperties.Consumer consumer = properties.getConsumer();
+			NatsConsumerOptions.Builder consumerOptions = NatsConsumerOptions.builder();
+			map.from(consumer::getAckWait).to(consumerOptions::ackWait);
+			map.from(consumer::getMaxDeliver).to(consumerOptions::maxDeliver);
+			map.from(consumer::getMaxAckPending).to(consumerOptions::maxAckPending);
+			map.from(consumer::getPullBatchSize).to(consumerOptions::pullBatchSize);
+			map.from(consumer::getPullExpiry).to(consumerOptions::pullExpiry);
+			map.from(consumer::isSingleActive).to(consumerOptions::singleActive);
+			map.from(consumer::getLeaseTtl).to(consumerOptions::leaseTtl);
+
+			EventBusNatsProperties.Publish publish = properties.getPublish();
+			NatsPublishOptions.Builder publishOptions = NatsPublishOptions.builder();
+			map.from(publish::getMaxInFlight).to(publishOptions::maxInFlight);
+			map.from(publish::getMaxBlock).to(publishOptions::maxBlock);
+			map.from(publish::getAckTimeout).to(publishOptions::ackTimeout);
+
+			NatsOptions.Builder options = NatsOptions.builder()
+				.stream(streamOptions.build())
+				.consumer(consumerOptions.build())
+				.publish(publishOptions.build());
+			map.from(properties::getServers).to(options::servers);
+			map.from(properties::getConnectionName).to(options::connectionName);
+			map.from(properties::getCredentialsFile).to(options::credentialsFile);
+			map.from(properties::getToken).to(options::token);
+			map.from(properties::getUsername).to(options::username);
+			map.from(properties::getPassword).to(options::password);
+			map.from(properties::getNkeySeed).to(options::nkeySeed);
+			EventBusNatsProperties.Tls tls = properties.getTls();
+			map.from(tls::isEnabled).to(options::tls);
+			map.from(tls::getTruststorePath).to(options::truststorePath);
+			map.from(tls::getTruststorePassword).to(options::truststorePassword);
+			map.from(tls::getKeystorePath).to(options::keystorePath);
+			map.from(tls::getKeystorePassword).to(options::keystorePassword);
+			map.from(properties::getReconnectWait).to(options::reconnectWait);
+			map.from(properties::getMaxReconnects).to(options::maxReconnects);
+			map.from(properties::getPingInterval).to(options::pingInterval);
+			map.from(properties::getConnectionTimeout).to(options::connectionTimeout);
+			map.from(properties::getRequestTimeout).to(options::requestTimeout);
+			map.from(properties::getOutgoingQueueSize).to(options::outgoingQueueSize);
+			return options;
+		}
+		catch (IllegalArgumentException ex) {
+			throw EventBusOptionsErrors.translate("eventbus.nats", ex);
+		}
+	}
+
+}

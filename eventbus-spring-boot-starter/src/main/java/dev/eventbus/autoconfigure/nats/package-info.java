@@ -1,0 +1,7 @@
+/**
+ * NATS JetStream transport auto-configuration and properties (eventbus.nats.*).
+ */
+@NullMarked
+package dev.eventbus.autoconfigure.nats;
+
+import org.jspecify.annotations.NullMarked;
