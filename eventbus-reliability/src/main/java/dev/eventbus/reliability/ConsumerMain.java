@@ -32,7 +32,8 @@ import dev.eventbus.core.keyed.KeyedExecutorOptions;
  * {@code topic}; {@code group}; {@code journal} file path</li>
  * <li>{@code workers} (8), {@code maxPending} (2000): the keyed executor</li>
  * <li>{@code delayMs} (0): handler time per event; {@code slowEvery} (0) and {@code slowMs} (0): every
- * n-th event of the stream takes that long instead</li>
+ * n-th event of the stream takes that long instead; {@code keys} (1): the stream's key count, to
+ * number its events ({@code seq * keys + key index})</li>
  * <li>{@code eventTypes}: accepted event types joined with {@code +}; others are poison</li>
  * <li>{@code sampleMs} (500): interval of the {@code T} resource samples</li>
  * <li>{@code shutdownMs} (10000): bus shutdown timeout on SIGTERM</li>

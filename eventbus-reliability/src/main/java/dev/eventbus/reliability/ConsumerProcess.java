@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@link ConsumerMain} in its own JVM, launched with this JVM's classpath. The same instance can
  * be killed (SIGKILL) and started again: every run appends to the same journal, told apart by pid.
@@ -88,7 +90,7 @@ public final class ConsumerProcess implements AutoCloseable {
 	}
 
 	/** @return exit code of the last JVM, or null while it runs */
-	public @org.jspecify.annotations.Nullable Integer exitCode() {
+	public @Nullable Integer exitCode() {
 		return this.process.exitCode();
 	}
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,13 +207,12 @@ public final class KafkaBroker implements AutoCloseable {
 				"share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
 				"group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=false",
 				"message.max.bytes=" + MAX_MESSAGE_BYTES, "log.segment.bytes=67108864", "num.network.threads=2",
-				"num.io.threads=4", "background.threads=2", "") ;
+				"num.io.threads=4", "background.threads=2", "");
 	}
 
 	private void appendToLog(String line) {
 		try {
-			Files.writeString(log(), line + "\n", java.nio.file.StandardOpenOption.CREATE,
-					java.nio.file.StandardOpenOption.APPEND);
+			Files.writeString(log(), line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
