@@ -65,6 +65,10 @@ final class ReadmeTables {
 		table.append("| `resilience4j.circuitbreaker.*` | `resilience4j_circuitbreaker_state`, `_calls_seconds_count`, "
 				+ "`_failure_rate`, ... | resilience4j | `name` (`eventbus-publish`), `state` / `kind` | "
 				+ "The publish circuit breaker, bound by resilience4j-micrometer |\n");
+		table.append("| `kafka.producer.*`, `kafka.consumer.*` | `kafka_producer_record_send_total`, "
+				+ "`kafka_consumer_fetch_manager_records_lag_max`, ... | Kafka client | `client.id`, `kafka.version`, "
+				+ "`spring.id` | The Kafka transport's producer and consumers, bound by spring-kafka's "
+				+ "MicrometerProducerListener / MicrometerConsumerListener |\n");
 		return table.toString();
 	}
 

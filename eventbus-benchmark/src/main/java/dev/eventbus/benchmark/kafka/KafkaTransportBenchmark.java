@@ -267,17 +267,23 @@ public final class KafkaTransportBenchmark {
 		String topic = topic("consume", PARTITIONS);
 		fill(topic, n, "x".repeat(1022));
 		List<Double> rawRates = new ArrayList<>();
+		List<Double> decodeRates = new ArrayList<>();
 		List<Double> busRates = new ArrayList<>();
+		EnvelopeCodec codec = new EnvelopeCodec(new JsonPayloadCodec());
 		for (int trial = 0; trial < 3; trial++) {
-			rawRates.add(rawConsume(topic, n, "raw-" + trial));
+			rawRates.add(rawConsume(topic, n, "raw-" + trial, null));
+			decodeRates.add(rawConsume(topic, n, "raw-decode-" + trial, codec));
 			busRates.add(busConsume(topic, n, "bus-" + trial));
 		}
 		double rawRate = median(rawRates);
+		double decodeRate = median(decodeRates);
 		double busRate = median(busRates);
 		row("consume 1 KiB, no-op", "raw poll loop (same config, commitAsync per poll)", rawRate,
 				n + " msgs, 12 partitions, median of 3");
+		row("consume 1 KiB, no-op", "raw poll loop + CloudEvents decode per record", decodeRate,
+				String.format(Locale.ROOT, "%.2f× raw", decodeRate / rawRate));
 		row("consume 1 KiB, no-op", "bus, key-ordered, 64 workers", busRate,
-				String.format(Locale.ROOT, "%.2f× raw", busRate / rawRate));
+				String.format(Locale.ROOT, "%.2f× raw; %.2f× raw+decode", busRate / rawRate, busRate / decodeRate));
 	}
 
 	private void fill(String topic, int n, String payload) throws InterruptedException {
@@ -286,7 +292,7 @@ public final class KafkaTransportBenchmark {
 		}
 	}
 
-	private double rawConsume(String topic, int n, String group) {
+	private double rawConsume(String topic, int n, String group, @Nullable EnvelopeCodec codec) {
 		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 				KafkaClientFactories.consumerConfig(options(), group))) {
 			consumer.subscribe(List.of(topic));
@@ -301,6 +307,16 @@ public final class KafkaTransportBenchmark {
 						first = System.nanoTime();
 					}
 					received += records.count();
+					if (codec != null) {
+						for (var record : records) {
+							Map<String, String> headers = new HashMap<>();
+							for (Header header : record.headers()) {
+								headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+							}
+							codec.decode(new WireMessage(record.key(), headers, record.value()), HeaderStyle.KAFKA,
+									byte[].class);
+						}
+					}
 					consumer.commitAsync();
 				}
 			}

@@ -31,8 +31,15 @@ abstract class Contender implements AutoCloseable {
 	public abstract void close();
 
 	static Contender create(String name, int workers) {
+		return create(name, workers, KeyedExecutorOptions.DEFAULT_MAX_PENDING);
+	}
+
+	/**
+	 * @param maxPending bound of the keyed executor (the baselines are unbounded)
+	 */
+	static Contender create(String name, int workers, int maxPending) {
 		return switch (name) {
-			case KEYED -> new Keyed(workers);
+			case KEYED -> new Keyed(workers, maxPending);
 			case UNORDERED -> new Unordered(workers);
 			case HASHED -> new Hashed(workers);
 			default -> throw new IllegalArgumentException("unknown executor '" + name + "'; use one of " + KEYED
@@ -53,9 +60,12 @@ abstract class Contender implements AutoCloseable {
 
 		private final KeyedExecutor executor;
 
-		Keyed(int workers) {
-			this.executor = KeyedExecutor
-				.create(KeyedExecutorOptions.builder().workers(workers).threadNamePrefix("bench-keyed").build());
+		Keyed(int workers, int maxPending) {
+			this.executor = KeyedExecutor.create(KeyedExecutorOptions.builder()
+				.workers(workers)
+				.maxPending(maxPending)
+				.threadNamePrefix("bench-keyed")
+				.build());
 		}
 
 		@Override

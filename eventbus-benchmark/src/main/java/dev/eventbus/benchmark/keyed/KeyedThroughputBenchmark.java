@@ -46,6 +46,13 @@ public class KeyedThroughputBenchmark {
 	@Param("4")
 	public int workers;
 
+	/**
+	 * Bound of the keyed executor. The default, 4 batches, keeps the bound out of the way (the
+	 * baselines have none); {@code -p maxPending=10000} makes the submitter wait at the bound.
+	 */
+	@Param("40000")
+	public int maxPending;
+
 	private Contender contender;
 
 	private Integer[] batchKeys;
@@ -56,7 +63,7 @@ public class KeyedThroughputBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() {
-		this.contender = Contender.create(this.executor, this.workers);
+		this.contender = Contender.create(this.executor, this.workers, this.maxPending);
 		Integer[] keys = new Integer[KEYS];
 		for (int k = 0; k < KEYS; k++) {
 			keys[k] = k;

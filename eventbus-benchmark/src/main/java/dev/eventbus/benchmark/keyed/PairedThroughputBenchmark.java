@@ -52,6 +52,13 @@ public class PairedThroughputBenchmark {
 	@Param("4")
 	public int workers;
 
+	/**
+	 * Bound of the keyed executor. The default, 4 batches, keeps the bound out of the way (the
+	 * baselines have none); {@code -p maxPending=10000} makes the submitter wait at the bound.
+	 */
+	@Param("40000")
+	public int maxPending;
+
 	@Param("300")
 	public int segmentMillis;
 
@@ -72,7 +79,7 @@ public class PairedThroughputBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		for (String name : CONTENDERS) {
-			this.contenders.put(name, Contender.create(name, this.workers));
+			this.contenders.put(name, Contender.create(name, this.workers, this.maxPending));
 			this.opsPerSecond.put(name, new ArrayList<>());
 		}
 		SplittableRandom random = new SplittableRandom(42);

@@ -38,6 +38,15 @@ public final class KafkaClientFactories {
 			ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
 			ConsumerConfig.GROUP_ID_CONFIG);
 
+	/**
+	 * Name of the bus's producer factory (it is not a bean); spring-kafka prefixes the ids it gives
+	 * factory listeners with it, e.g. the {@code spring.id} tag of the client meters.
+	 */
+	public static final String PRODUCER_FACTORY_NAME = "eventbusProducerFactory";
+
+	/** Name of the bus's consumer factories (they are not beans); see {@link #PRODUCER_FACTORY_NAME}. */
+	public static final String CONSUMER_FACTORY_NAME = "eventbusConsumerFactory";
+
 	private KafkaClientFactories() {
 	}
 
@@ -115,21 +124,31 @@ public final class KafkaClientFactories {
 
 	/**
 	 * @param options the transport settings
-	 * @return a producer factory with {@link #producerConfig(KafkaOptions)}
+	 * @return a producer factory with {@link #producerConfig(KafkaOptions)}, passed through the
+	 * bus's producer factory customizers (see {@link KafkaEventBus.Builder#producerFactoryCustomizer})
+	 * in order; no producer is created yet
 	 */
 	public static DefaultKafkaProducerFactory<String, byte[]> producerFactory(KafkaOptions options) {
-		return new DefaultKafkaProducerFactory<>(producerConfig(options), new StringSerializer(),
-				new ByteArraySerializer());
+		DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(
+				producerConfig(options), new StringSerializer(), new ByteArraySerializer());
+		factory.setBeanName(PRODUCER_FACTORY_NAME);
+		options.clientCustomizers().customize(factory);
+		return factory;
 	}
 
 	/**
 	 * @param options the transport settings
 	 * @param group consumer group
-	 * @return a consumer factory with {@link #consumerConfig(KafkaOptions, String)}
+	 * @return a consumer factory with {@link #consumerConfig(KafkaOptions, String)}, passed through the
+	 * bus's consumer factory customizers (see {@link KafkaEventBus.Builder#consumerFactoryCustomizer})
+	 * in order; no consumer is created yet
 	 */
 	public static DefaultKafkaConsumerFactory<String, byte[]> consumerFactory(KafkaOptions options, String group) {
-		return new DefaultKafkaConsumerFactory<>(consumerConfig(options, group), new StringDeserializer(),
-				new ByteArrayDeserializer());
+		DefaultKafkaConsumerFactory<String, byte[]> factory = new DefaultKafkaConsumerFactory<>(
+				consumerConfig(options, group), new StringDeserializer(), new ByteArrayDeserializer());
+		factory.setBeanName(CONSUMER_FACTORY_NAME);
+		options.clientCustomizers().customize(factory);
+		return factory;
 	}
 
 	private static Map<String, Object> common(KafkaOptions options) {

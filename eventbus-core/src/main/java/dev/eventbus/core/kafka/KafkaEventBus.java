@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
@@ -37,6 +38,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
 /**
  * The Kafka transport: publishes CloudEvents binary-mode records (key = aggregate id, {@code ce_}
@@ -45,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * count, commits of the highest contiguous finished offset only, pause-and-keep-polling
  * backpressure, retry in the key's lane and dead-lettering to {@code <topic>-dlt}.
  *
- * <p>Create with {@link #builder(KafkaOptions)}. Thread-safe. Threads it owns:
+ * <p>Create with {@link #builder(KafkaOptions)}; the builder's factory customizers reach the
+ * spring-kafka producer and consumer factories the bus creates (listeners such as the Micrometer
+ * ones, post-processors). Thread-safe. Threads it owns:
  * {@code eventbus-kafka-consumer-<topic>-<n>} (one per subscription), {@code eventbus-kafka-flusher}
  * (see {@link KafkaProducerOptions#flushMessages()}), {@code eventbus-kafka-retry} (retry backoff
  * timers) and {@code eventbus-kafka-lag} (lag measurement with the admin client), plus the Kafka
@@ -97,7 +102,8 @@ public final class KafkaEventBus implements EventBus {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private KafkaEventBus(Builder builder) {
-		this.options = builder.options;
+		this.options = builder.options.withClientCustomizers(
+				new KafkaClientCustomizers(builder.producerFactoryCustomizers, builder.consumerFactoryCustomizers));
 		this.ownsExecutor = builder.executor == null;
 		this.executor = (builder.executor != null) ? builder.executor
 				: KeyedExecutor.create(KeyedExecutorOptions.builder().threadNamePrefix("eventbus-kafka-keyed").build());
@@ -282,6 +288,12 @@ public final class KafkaEventBus implements EventBus {
 
 		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
+		private final List<Consumer<? super DefaultKafkaProducerFactory<String, byte[]>>> producerFactoryCustomizers =
+				new ArrayList<>();
+
+		private final List<Consumer<? super DefaultKafkaConsumerFactory<String, byte[]>>> consumerFactoryCustomizers =
+				new ArrayList<>();
+
 		private Builder(KafkaOptions options) {
 			this.options = Objects.requireNonNull(options, "kafka options must not be null");
 		}
@@ -317,6 +329,41 @@ public final class KafkaEventBus implements EventBus {
 		/** @param shutdownTimeout bound on draining and flushing on close @return this builder */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+			return this;
+		}
+
+		/**
+		 * Adds a hook for the bus's producer factory, for what {@link KafkaOptions} does not cover: a
+		 * {@code ProducerFactory.Listener} (for example spring-kafka's {@code MicrometerProducerListener}
+		 * for the client meters), post-processors, or {@code updateConfigs}. Hooks run in the order they
+		 * were added, on the thread calling {@link #build()}, after the configuration was derived from
+		 * the options and before the producer is created. Settings the bus owns (serializers) must not
+		 * be changed.
+		 * @param customizer called once with the producer factory
+		 * @return this builder
+		 */
+		public Builder producerFactoryCustomizer(
+				Consumer<? super DefaultKafkaProducerFactory<String, byte[]>> customizer) {
+			this.producerFactoryCustomizers
+				.add(Objects.requireNonNull(customizer, "producerFactoryCustomizer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Adds a hook for the consumer factories, for what {@link KafkaOptions} does not cover: a
+		 * {@code ConsumerFactory.Listener} (for example spring-kafka's {@code MicrometerConsumerListener}
+		 * for the client meters), post-processors, or {@code updateConfigs}. Each subscription has its
+		 * own consumer factory ({@code group.id} in its configuration); hooks run for each, in the order
+		 * they were added, on the thread calling {@code subscribe}, before its consumer is created.
+		 * Settings the bus owns (deserializers, {@code group.id}, {@code enable.auto.commit}) must not be
+		 * changed.
+		 * @param customizer called with every consumer factory the bus creates
+		 * @return this builder
+		 */
+		public Builder consumerFactoryCustomizer(
+				Consumer<? super DefaultKafkaConsumerFactory<String, byte[]>> customizer) {
+			this.consumerFactoryCustomizers
+				.add(Objects.requireNonNull(customizer, "consumerFactoryCustomizer must not be null"));
 			return this;
 		}
 

@@ -43,6 +43,9 @@ public final class KafkaOptions {
 
 	private final Map<String, String> properties;
 
+	/** Not a setting: the bus's factory hooks, attached by {@link KafkaEventBus}; never in {@link #toBuilder()}. */
+	private final KafkaClientCustomizers clientCustomizers;
+
 	private KafkaOptions(Builder builder) {
 		this.bootstrapServers = List.copyOf(builder.bootstrapServers);
 		this.clientId = builder.clientId;
@@ -52,6 +55,32 @@ public final class KafkaOptions {
 		this.security = builder.security;
 		this.topics = builder.topics;
 		this.properties = builder.properties;
+		this.clientCustomizers = KafkaClientCustomizers.NONE;
+	}
+
+	private KafkaOptions(KafkaOptions settings, KafkaClientCustomizers clientCustomizers) {
+		this.bootstrapServers = settings.bootstrapServers;
+		this.clientId = settings.clientId;
+		this.producer = settings.producer;
+		this.consumer = settings.consumer;
+		this.network = settings.network;
+		this.security = settings.security;
+		this.topics = settings.topics;
+		this.properties = settings.properties;
+		this.clientCustomizers = clientCustomizers;
+	}
+
+	/**
+	 * @param clientCustomizers the bus's factory customizers
+	 * @return these settings carrying the customizers to wherever a factory is created from them
+	 */
+	KafkaOptions withClientCustomizers(KafkaClientCustomizers clientCustomizers) {
+		return new KafkaOptions(this, clientCustomizers);
+	}
+
+	/** @return the factory customizers attached by the bus; none on options built by a user */
+	KafkaClientCustomizers clientCustomizers() {
+		return this.clientCustomizers;
 	}
 
 	/** @return a builder with the defaults */

@@ -25,9 +25,7 @@ import dev.eventbus.core.support.InboundMessage;
 import dev.eventbus.core.support.Outcome;
 import dev.eventbus.core.support.SubscriptionDispatcher;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -162,7 +160,13 @@ final class KafkaSubscription implements Subscription {
 					continue;
 				}
 				if (!records.isEmpty()) {
-					dispatch(records);
+					if (this.userPaused || this.closing) {
+						// paused or closing while this poll ran: hand nothing over, fetch these again later
+						rewind(records);
+					}
+					else {
+						dispatch(records);
+					}
 				}
 				commitIfDue();
 			}
@@ -187,7 +191,8 @@ final class KafkaSubscription implements Subscription {
 			this.dispatcher.close();
 			this.trackers.values().forEach((tracker) -> tracker.revoked = true);
 			try {
-				this.consumer.close(Duration.ofSeconds(5));
+				// close(CloseOptions): spring-kafka's factory listeners (the client meters) miss close(Duration)
+				this.consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Closing the consumer of '{}' failed", this.id, ex);
@@ -267,6 +272,14 @@ final class KafkaSubscription implements Subscription {
 		}
 		if (full) {
 			applyPause();
+		}
+	}
+
+	private void rewind(ConsumerRecords<String, byte[]> records) {
+		for (TopicPartition partition : records.partitions()) {
+			if (this.trackers.containsKey(partition)) {
+				this.consumer.seek(partition, records.records(partition).get(0).offset());
+			}
 		}
 	}
 
@@ -448,31 +461,7 @@ final class KafkaSubscription implements Subscription {
 			return;
 		}
 		try {
-			Map<String, TopicDescription> descriptions = admin.describeTopics(this.topics).allTopicNames()
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			List<TopicPartition> partitions = new ArrayList<>();
-			descriptions.forEach((topic, description) -> description.partitions()
-				.forEach((info) -> partitions.add(new TopicPartition(topic, info.partition()))));
-			Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(this.group)
-				.partitionsToOffsetAndMetadata()
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-			Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-			for (TopicPartition partition : partitions) {
-				latest.put(partition, OffsetSpec.latest());
-				earliest.put(partition, OffsetSpec.earliest());
-			}
-			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all()
-				.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			long total = 0;
-			for (TopicPartition partition : partitions) {
-				OffsetAndMetadata offset = committed.get(partition);
-				long from = (offset != null) ? offset.offset() : starts.get(partition).offset();
-				total += Math.max(0, ends.get(partition).offset() - from);
-			}
-			this.lag = total;
+			this.lag = KafkaLagProbe.measure(admin, this.group, this.topics, timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * tasks without a key. Submitters touch the bound ({@link PendingGate}), the lane map (a
  * {@link ConcurrentHashMap}; a lane is created by the first submitter of its key and removed, under
  * its own monitor, by the thread that finds it empty) and the lane they append to. Workers touch
- * the lane they own, the counters ({@code inProgress}, {@code completed}: striped adders, summed only
- * when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
+ * the lane they own, the counters ({@code started} here, completed and skipped in the bound: striped adders,
+ * summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
  * hands its lane back to the pool. Pressure listeners are called without any lock held (see
  * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
@@ -75,10 +75,8 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final PressureSignal pressure;
 
-	/** Tasks started and not finished, asynchronous stages included. */
-	private final LongAdder inProgress = new LongAdder();
-
-	private final LongAdder completed = new LongAdder();
+	/** Tasks started; minus the completed ones, the tasks in progress (asynchronous stages included). */
+	private final LongAdder started = new LongAdder();
 
 	private final Executor workerExecutor = this::executeContinuation;
 
@@ -175,7 +173,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** @return tasks waiting in lanes for their turn or a worker */
 	public int queued() {
-		return (int) Math.max(0, this.gate.count() - this.inProgress.sum());
+		return (int) Math.max(0, this.gate.count() - inProgress());
 	}
 
 	/** @return workers currently running a task */
@@ -195,7 +193,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** @return tasks completed since creation (successfully or not; skipped and discarded ones excluded) */
 	public long completedTasks() {
-		return this.completed.sum();
+		return this.gate.completed();
 	}
 
 	/**
@@ -312,7 +310,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	/** Gives back the room of a task that was reserved but is not accepted after all. */
 	private void unaccepted() {
-		this.gate.release();
+		this.gate.releaseSkipped();
 		this.pressure.afterDecrease();
 	}
 
@@ -340,24 +338,28 @@ public final class KeyedExecutor implements AutoCloseable {
 		}
 	}
 
+	/** @return tasks started and not finished (completed is read first, so it errs high, never negative) */
+	private int inProgress() {
+		long completedTasks = this.gate.completed();
+		return (int) Math.max(0, this.started.sum() - completedTasks);
+	}
+
 	void removeLane(Object key, Lane lane) {
 		this.lanes.remove(key, lane);
 	}
 
 	void taskStarted() {
-		this.inProgress.increment();
+		this.started.increment();
 	}
 
 	void taskFinished() {
-		this.inProgress.decrement();
-		this.completed.increment();
-		this.gate.release();
+		this.gate.releaseCompleted();
 		this.pressure.afterDecrease();
 	}
 
 	/** A task that never started: discarded at shutdown, or cancelled by its submitter. */
 	void taskSkipped() {
-		this.gate.release();
+		this.gate.releaseSkipped();
 		this.pressure.afterDecrease();
 	}
 
@@ -382,7 +384,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private ShutdownReport discardAndInterrupt() {
 		this.discarding = true;
-		int running = (int) this.inProgress.sum(); // before the interrupts below let tasks end
+		int running = inProgress(); // before the interrupts below let tasks end
 		List<Runnable> neverRun = this.pool.shutdownNow();
 		int unstarted = 0;
 		for (Runnable runnable : neverRun) {

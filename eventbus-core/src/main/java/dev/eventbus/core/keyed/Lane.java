@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * executor's lane map right after (outside the monitor); a submitter that still finds it there
  * removes it itself and looks the key up again.
  *
- * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are guarded by this lane's monitor. Submitters call
- * {@link #offer}; the worker owning the lane calls {@link #run()}; the thread completing an
- * asynchronous task's stage calls {@link #resume()}; the shutdown caller calls
- * {@link #discardQueued()}. Tasks run outside the monitor.
+ * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are
+ * guarded by this lane's monitor. Submitters call {@link #offer}; the worker owning the lane calls
+ * {@link #run()}; the thread completing an asynchronous task's stage calls {@link #resume()}; the
+ * shutdown caller calls {@link #discardQueued()}. Tasks run outside the monitor. Once the shutdown
+ * deadline passed, a worker starts no further task of the lane and leaves the rest to
+ * {@link #discardQueued()}.
  */
 final class Lane implements Runnable {
 

@@ -12,14 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * submitters wait for room, and closes for good at shutdown.
  *
  * <p>Threads: submitters call {@link #reserve}; whoever finishes or discards a task (a worker, the
- * thread completing an asynchronous stage, or the shutdown caller) calls {@link #release()}; the
+ * thread completing an asynchronous stage, or the shutdown caller) calls {@link #releaseCompleted()}
+ * or {@link #releaseSkipped()}; the
  * shutdown caller calls {@link #close()} and {@link #awaitDrained(long)}.
  *
  * <p>Pending = reservations made minus releases. The two sides count in different places so that a
  * submitter and a worker do not fight over one cache line per task: {@code reserved} is a CAS
  * counter written only by submitters (its sign bit is the closed flag, so no reservation succeeds
- * once {@link #close()} returned); {@code released} is a striped adder written by finishing threads.
- * A submitter checks the bound against {@code releasedSeen}, an earlier sum of {@code released};
+ * once {@link #close()} returned); released = {@code completed} + {@code skipped}, striped adders
+ * written by finishing threads ({@code completed} doubles as the executor's completed-task count).
+ * A submitter checks the bound against {@code releasedSeen}, an earlier sum of the released ones;
  * that sum only grows, so a stale one overestimates pending and the bound always holds. The sum is
  * refreshed only when the estimate says full. Only waiting takes {@code lock}; a releaser signals
  * only when {@code waiters} says somebody waits, and a waiter registers in {@code waiters} before
@@ -35,9 +37,11 @@ final class PendingGate {
 
 	private final AtomicLong reserved = new AtomicLong();
 
-	private final LongAdder released = new LongAdder();
+	private final LongAdder completed = new LongAdder();
 
-	/** A recent sum of {@link #released}; racy writes may lower it, which is only conservative. */
+	private final LongAdder skipped = new LongAdder();
+
+	/** A recent sum of completed + skipped; racy writes may lower it, which is only conservative. */
 	private volatile long releasedSeen;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -124,12 +128,25 @@ final class PendingGate {
 		}
 	}
 
-	/** Gives back the room of a finished or discarded task. */
-	void release() {
-		this.released.increment();
+	/** Gives back the room of a task that ran to its end (successfully or not). */
+	void releaseCompleted() {
+		this.completed.increment();
 		if (this.waiters > 0) {
 			signalAll();
 		}
+	}
+
+	/** Gives back the room of a task that never ran (discarded, cancelled, or not accepted after all). */
+	void releaseSkipped() {
+		this.skipped.increment();
+		if (this.waiters > 0) {
+			signalAll();
+		}
+	}
+
+	/** @return tasks released by {@link #releaseCompleted()} */
+	long completed() {
+		return this.completed.sum();
 	}
 
 	/** Rejects every later reservation and wakes waiting submitters (who then reject). */
@@ -154,7 +171,7 @@ final class PendingGate {
 	}
 
 	private long refreshReleased() {
-		long sum = this.released.sum();
+		long sum = this.completed.sum() + this.skipped.sum();
 		if (sum > this.releasedSeen) {
 			this.releasedSeen = sum;
 		}

@@ -39,6 +39,18 @@ final class NatsClientConfig {
 	 */
 	static Options connectionOptions(NatsOptions options, ConnectionListener connectionListener,
 			ErrorListener errorListener) {
+		return connectionOptionsBuilder(options, connectionListener, errorListener).build();
+	}
+
+	/**
+	 * @param options the bus settings
+	 * @param connectionListener told about connects, disconnects and reconnects
+	 * @param errorListener told about asynchronous errors
+	 * @return a jnats options builder with every setting derived from the options, for the bus's
+	 * connection options customizers to adjust before it is built
+	 */
+	static Options.Builder connectionOptionsBuilder(NatsOptions options, ConnectionListener connectionListener,
+			ErrorListener errorListener) {
 		Options.Builder builder = new Options.Builder().servers(options.servers().toArray(String[]::new))
 			.connectionName(options.connectionName())
 			.reconnectWait(options.reconnectWait())
@@ -86,7 +98,7 @@ final class NatsClientConfig {
 				throw new IllegalStateException("nats tls: the JVM has no default SSL context", ex);
 			}
 		}
-		return builder.build();
+		return builder;
 	}
 
 	/**

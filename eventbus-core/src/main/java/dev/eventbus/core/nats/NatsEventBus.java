@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
@@ -41,6 +42,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.api.KeyValueConfiguration;
 import io.nats.client.api.StorageType;
 import org.jspecify.annotations.Nullable;
@@ -124,8 +126,17 @@ public final class NatsEventBus implements EventBus {
 		this.source = builder.source;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.monitor = new NatsConnectionMonitor(this.options.connectionName());
+		Options.Builder clientOptions = NatsClientConfig.connectionOptionsBuilder(this.options, this.monitor,
+				this.monitor);
 		try {
-			this.connection = Nats.connect(NatsClientConfig.connectionOptions(this.options, this.monitor, this.monitor));
+			builder.connectionOptionsCustomizers.forEach((customizer) -> customizer.accept(clientOptions));
+		}
+		catch (RuntimeException ex) {
+			closeOwnedExecutor();
+			throw ex;
+		}
+		try {
+			this.connection = Nats.connect(clientOptions.build());
 			this.jetStream = this.connection.jetStream(NatsClientConfig.jetStreamOptions(this.options));
 			this.management = this.connection.jetStreamManagement(NatsClientConfig.jetStreamOptions(this.options));
 		}
@@ -214,12 +225,14 @@ public final class NatsEventBus implements EventBus {
 					this.streams.ensure(DeadLetter.natsSubject(subject));
 				}
 				String durable = NatsConsumerOptions.durableName(options.group(), topic);
-				this.streams.ensureConsumer(stream,
+				String consumerStream = stream;
+				Runnable provisionConsumer = () -> this.streams.ensureConsumer(consumerStream,
 						NatsClientConfig.consumerConfiguration(consumerOptions, durable, subject));
+				provisionConsumer.run();
 				NatsLease lease = consumerOptions.singleActive()
 						? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
-				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.jetStream,
-						consumerOptions, executor(), dispatcher, subscription, lease,
+				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.connection, this.jetStream,
+						consumerOptions, executor(), dispatcher, subscription, lease, provisionConsumer,
 						"eventbus-nats-consumer-" + topic + "-" + THREADS.incrementAndGet()));
 			}
 			long keepAlive = Math.max(100, consumerOptions.ackWait().toMillis() / 3);
@@ -232,8 +245,8 @@ public final class NatsEventBus implements EventBus {
 			subscription.start();
 		}
 		catch (RuntimeException ex) {
-			this.subscriptions.remove(id, subscription);
-			dispatcher.close();
+			// Undo what was set up (tasks, leases, dispatcher); nothing was fetched yet.
+			subscription.close(Duration.ZERO);
 			throw ex;
 		}
 		logger.info("NATS subscription '{}' started", id);
@@ -378,8 +391,26 @@ public final class NatsEventBus implements EventBus {
 
 		private Duration shutdownTimeout = KeyedExecutorOptions.DEFAULT_SHUTDOWN_TIMEOUT;
 
+		private final List<Consumer<? super Options.Builder>> connectionOptionsCustomizers = new ArrayList<>();
+
 		private Builder(NatsOptions options) {
 			this.options = Objects.requireNonNull(options, "options must not be null");
+		}
+
+		/**
+		 * Adds a hook for the jnats connection options, for what {@link NatsOptions} does not cover
+		 * (for example a custom {@code SSLContext} factory, an {@code AuthHandler}, a
+		 * {@code StatisticsCollector} or more servers). Hooks run in the order they were added, on the
+		 * thread calling {@link #build()}, after every setting was derived from the options and before
+		 * the connection is opened. The connection and error listeners belong to the bus (its
+		 * connection status and health follow them) and must not be replaced.
+		 * @param customizer called once with the connection options builder
+		 * @return this builder
+		 */
+		public Builder connectionOptionsCustomizer(Consumer<? super Options.Builder> customizer) {
+			this.connectionOptionsCustomizers
+				.add(Objects.requireNonNull(customizer, "connectionOptionsCustomizer must not be null"));
+			return this;
 		}
 
 		/** @param executor the shared keyed executor (not closed by the bus); default: an own one @return this builder */

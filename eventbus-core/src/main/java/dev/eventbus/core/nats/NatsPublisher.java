@@ -84,13 +84,19 @@ final class NatsPublisher {
 			return failed(topic, start, new PublishRejectedException(topic,
 					"NATS event bus is closed; publish to subject '" + subject + "' refused", null));
 		}
+		if (!this.streams.isKnown(subject) && !"CONNECTED".equals(this.connectionState.get())) {
+			// Provisioning needs the server; fail now instead of after several request timeouts.
+			return failed(topic, start, new PublishException(topic, "NATS publish to subject '" + subject
+					+ "' failed: its stream is not provisioned yet and the connection is "
+					+ this.connectionState.get() + "; retry when the server is reachable", null));
+		}
 		try {
 			this.streams.ensure(subject);
 		}
 		catch (EventBusException ex) {
 			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));
 		}
-		if (bounded && !acquire(topic, subject, start)) {
+		if (bounded && !acquire()) {
 			Duration maxBlock = this.options.maxBlock();
 			return failed(topic, start, new PublishTimeoutException(topic, maxBlock, "NATS publish to subject '"
 					+ subject + "' waited max-block " + maxBlock + " for room: " + this.options.maxInFlight()
@@ -155,7 +161,7 @@ final class NatsPublisher {
 		}
 	}
 
-	private boolean acquire(String topic, String subject, long start) {
+	private boolean acquire() {
 		if (this.window.tryAcquire()) {
 			return true;
 		}

@@ -64,6 +64,14 @@ final class NatsStreamProvisioner {
 	}
 
 	/**
+	 * @param subject a subject
+	 * @return whether its stream was provisioned (or provisioning is {@code skip})
+	 */
+	boolean isKnown(String subject) {
+		return this.options.provisioning() == NatsStreamOptions.Provisioning.SKIP || this.streams.containsKey(subject);
+	}
+
+	/**
 	 * @param stream stream name
 	 * @param consumer consumer configuration
 	 * @throws EventBusException naming the consumer when the server refuses it

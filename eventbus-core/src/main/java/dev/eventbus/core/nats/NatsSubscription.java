@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.support.SubscriptionDispatcher;
+import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class NatsSubscription implements Subscription {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsSubscription.class);
+
+	/** JetStream API error code: consumer not found. */
+	private static final int CONSUMER_NOT_FOUND = 10014;
 
 	private final String id;
 
@@ -104,6 +108,12 @@ final class NatsSubscription implements Subscription {
 			}
 			try {
 				total += this.management.getConsumerInfo(consumer.stream(), consumer.durable()).getNumPending();
+			}
+			catch (JetStreamApiException ex) {
+				known = false;
+				if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+					consumer.recreate();
+				}
 			}
 			catch (Exception ex) {
 				known = false;

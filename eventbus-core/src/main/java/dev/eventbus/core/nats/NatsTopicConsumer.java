@@ -21,6 +21,7 @@ import dev.eventbus.core.keyed.PressureListener;
 import dev.eventbus.core.support.InboundMessage;
 import dev.eventbus.core.support.Outcome;
 import dev.eventbus.core.support.SubscriptionDispatcher;
+import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
@@ -36,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * and hands every message to the subscription's {@link SubscriptionDispatcher}; acknowledges a
  * message only when its dispatch future completed (handled or dead-lettered). Never naks.
  *
- * <p>Backpressure: no pull request is sent while the subscription is paused, the executor is above
- * its high watermark, this instance is a single-active standby, or {@code max-ack-pending} messages
- * are un-acknowledged; a pull asks for at most the room left.
+ * <p>Backpressure: no pull request is sent while the connection is down, the subscription is paused,
+ * the executor is above its high watermark, this instance is a single-active standby, or
+ * {@code max-ack-pending} messages are un-acknowledged; a pull asks for at most the room left.
  *
  * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
  * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
@@ -60,6 +61,8 @@ final class NatsTopicConsumer implements Runnable {
 
 	private final JetStream jetStream;
 
+	private final Connection jetStreamConnection;
+
 	private final NatsConsumerOptions options;
 
 	private final KeyedExecutor executor;
@@ -69,6 +72,8 @@ final class NatsTopicConsumer implements Runnable {
 	private final NatsSubscription owner;
 
 	private final @Nullable NatsLease lease;
+
+	private final Runnable provisionConsumer;
 
 	/** Un-acknowledged messages by stream sequence. */
 	private final ConcurrentSkipListMap<Long, Message> inFlight = new ConcurrentSkipListMap<>();
@@ -85,23 +90,28 @@ final class NatsTopicConsumer implements Runnable {
 
 	private volatile boolean stopping;
 
+	private volatile boolean rebind;
+
 	private @Nullable JetStreamSubscription subscription;
 
 	private final Thread thread;
 
-	NatsTopicConsumer(String topic, String subject, String stream, String durable, JetStream jetStream,
+	NatsTopicConsumer(String topic, String subject, String stream, String durable, Connection connection,
+			JetStream jetStream,
 			NatsConsumerOptions options, KeyedExecutor executor, SubscriptionDispatcher<?> dispatcher,
-			NatsSubscription owner, @Nullable NatsLease lease, String threadName) {
+			NatsSubscription owner, @Nullable NatsLease lease, Runnable provisionConsumer, String threadName) {
 		this.topic = topic;
 		this.subject = subject;
 		this.stream = stream;
 		this.durable = durable;
 		this.jetStream = jetStream;
+		this.jetStreamConnection = connection;
 		this.options = options;
 		this.executor = executor;
 		this.dispatcher = dispatcher;
 		this.owner = owner;
 		this.lease = lease;
+		this.provisionConsumer = provisionConsumer;
 		this.thread = new Thread(this, threadName);
 		this.thread.setDaemon(true);
 	}
@@ -163,6 +173,14 @@ final class NatsTopicConsumer implements Runnable {
 				logger.warn("NATS consumer '{}' on '{}': pull failed ({}); retrying", this.durable, this.subject,
 						ex.toString());
 				dropSubscription();
+				// For example the durable consumer was deleted (409, or "not found" on bind): create or
+				// update it again before the next bind. Harmless when it exists.
+				try {
+					this.provisionConsumer.run();
+				}
+				catch (RuntimeException provisioning) {
+					logger.warn("NATS consumer '{}': {}", this.durable, provisioning.getMessage());
+				}
 				try {
 					awaitSignal(Duration.ofSeconds(1));
 				}
@@ -174,11 +192,16 @@ final class NatsTopicConsumer implements Runnable {
 	}
 
 	private boolean mayPull() {
-		return !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
+		// Not while disconnected: pulls would pile up in the reconnect buffer and all be answered at once.
+		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
 				&& this.inFlight.size() < this.options.maxAckPending();
 	}
 
 	private JetStreamSubscription subscription() throws IOException, JetStreamApiException {
+		if (this.rebind) {
+			this.rebind = false;
+			dropSubscription();
+		}
 		JetStreamSubscription current = this.subscription;
 		if (current == null || !current.isActive()) {
 			current = this.jetStream.subscribe(this.subject, PullSubscribeOptions.bind(this.stream, this.durable));
@@ -245,6 +268,21 @@ final class NatsTopicConsumer implements Runnable {
 		finally {
 			this.inFlight.remove(sequence);
 			signal();
+		}
+	}
+
+	/**
+	 * The durable consumer is gone (deleted by an operator, or lost with a memory stream): create it
+	 * again and bind anew. Called by the maintenance task.
+	 */
+	void recreate() {
+		logger.warn("NATS consumer '{}' on stream '{}' not found; creating it again", this.durable, this.stream);
+		try {
+			this.provisionConsumer.run();
+			this.rebind = true;
+		}
+		catch (RuntimeException ex) {
+			logger.warn("NATS consumer '{}': {}", this.durable, ex.getMessage());
 		}
 	}
 

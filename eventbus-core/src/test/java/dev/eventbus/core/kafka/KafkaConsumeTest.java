@@ -220,6 +220,44 @@ class KafkaConsumeTest {
 		}
 	}
 
+	@Test
+	void pauseStopsFetchingResumeContinuesAndCloseCommitsAndRemovesTheSubscription() throws Exception {
+		String topic = broker.createTopic("pause", 2);
+		List<Integer> handled = new CopyOnWriteArrayList<>();
+		try (KafkaEventBus bus = KafkaEventBus.builder(broker.options().build()).build()) {
+			Subscription subscription = bus.subscribe(topic, Seq.class, SubscriptionOptions.of("pause"),
+					(envelope, context) -> handled.add(envelope.payload().seq()));
+			assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+				.contains("eventbus-kafka-consumer-" + topic + "-0");
+			bus.publish(topic, Envelope.of("k", "Seq", new Seq(0))).get();
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(handled).containsExactly(0));
+
+			subscription.pause();
+			assertThat(subscription.state()).isEqualTo(Subscription.State.PAUSED);
+			bus.publish(topic, Envelope.of("k", "Seq", new Seq(1))).get();
+			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+				.untilAsserted(() -> assertThat(handled).containsExactly(0));
+
+			subscription.resume();
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(handled).containsExactly(0, 1));
+			assertThat(subscription.state()).isEqualTo(Subscription.State.RUNNING);
+
+			subscription.close();
+			assertThat(subscription.state()).isEqualTo(Subscription.State.CLOSED);
+			assertThat(bus.subscriptions()).isEmpty();
+			try (var admin = broker.admin()) {
+				long committed = admin.listConsumerGroupOffsets("pause")
+					.partitionsToOffsetAndMetadata()
+					.get()
+					.values()
+					.stream()
+					.mapToLong((offset) -> offset.offset())
+					.sum();
+				assertThat(committed).isEqualTo(2);
+			}
+		}
+	}
+
 	static String header(ConsumerRecord<String, byte[]> record, String name) {
 		return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
 	}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 class KafkaTopicProvisioningTest {
 
@@ -47,19 +48,17 @@ class KafkaTopicProvisioningTest {
 			.names(List.of(topic))
 			.build();
 		try (KafkaEventBus bus = KafkaEventBus.builder(options(topics)).build(); Admin admin = broker.admin()) {
-			Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(topic, topic + "-dlt"))
-				.allTopicNames()
-				.get();
-			assertThat(descriptions.get(topic).partitions()).hasSize(4);
-			assertThat(descriptions.get(topic + "-dlt").partitions()).hasSize(4);
-			Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
-				.all()
-				.get()
-				.values()
-				.iterator()
-				.next();
-			assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(Duration.ofHours(6).toMillis()));
-			assertThat(config.get("compression.type").value()).isEqualTo("zstd");
+			// topic metadata reaches the broker's cache shortly after the controller created it
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+				Map<String, TopicDescription> descriptions = admin.describeTopics(List.of(topic, topic + "-dlt"))
+					.allTopicNames()
+					.get();
+				assertThat(descriptions.get(topic).partitions()).hasSize(4);
+				assertThat(descriptions.get(topic + "-dlt").partitions()).hasSize(4);
+				Config config = topicConfig(admin, topic);
+				assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(Duration.ofHours(6).toMillis()));
+				assertThat(config.get("compression.type").value()).isEqualTo("zstd");
+			});
 		}
 	}
 
@@ -81,6 +80,7 @@ class KafkaTopicProvisioningTest {
 	void createOrUpdateRaisesPartitionsAndSetsRetentionOfExistingTopics() throws Exception {
 		String topic = KafkaTestBroker.uniqueTopic("update");
 		broker.embedded().addTopics(new NewTopic(topic, 2, (short) 1));
+		broker.awaitLeaders(topic, 2);
 		KafkaTopicOptions topics = KafkaTopicOptions.builder()
 			.strategy(KafkaTopicOptions.Strategy.CREATE_OR_UPDATE)
 			.partitions(5)
@@ -89,14 +89,12 @@ class KafkaTopicProvisioningTest {
 			.names(List.of(topic))
 			.build();
 		try (KafkaEventBus bus = KafkaEventBus.builder(options(topics)).build(); Admin admin = broker.admin()) {
-			assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(5);
-			Config config = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
-				.all()
-				.get()
-				.values()
-				.iterator()
-				.next();
-			assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(Duration.ofDays(2).toMillis()));
+			await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+				assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions())
+					.hasSize(5);
+				assertThat(topicConfig(admin, topic).get("retention.ms").value())
+					.isEqualTo(Long.toString(Duration.ofDays(2).toMillis()));
+			});
 			assertThat(admin.listTopics().names().get()).doesNotContain(topic + "-dlt");
 		}
 	}
@@ -118,6 +116,15 @@ class KafkaTopicProvisioningTest {
 			.withMessageContaining("topic '" + small + "' has 1 partitions, kafka.topics.partitions wants at least 3")
 			.withMessageNotContaining("topic '" + small + "-dlt' has")
 			.withMessageContaining("kafka.topics.strategy");
+	}
+
+	private static Config topicConfig(Admin admin, String topic) throws Exception {
+		return admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+			.all()
+			.get()
+			.values()
+			.iterator()
+			.next();
 	}
 
 	@Test

@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventbus.core.api.Envelope;
@@ -368,6 +367,26 @@ class NatsConsumeTest {
 		MessageInfo dead = jsm.getMessage(dltStream, 1);
 		assertThat(dead.getSubject()).isEqualTo("shop.eu." + topic + ".dlt");
 		assertThat(dead.getHeaders().getFirst(DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+	}
+
+	@Test
+	void deletedDurableConsumerIsCreatedAgainAndConsumptionResumes() throws Exception {
+		String topic = topic("deleted");
+		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
+		List<Integer> handled = new CopyOnWriteArrayList<>();
+		bus.subscribe(topic, Step.class, SubscriptionOptions.of("phoenix"),
+				(envelope, context) -> handled.add(envelope.payload().n()));
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 1))).join();
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+		// nats-server 2.9 sometimes refuses a delete while it writes the consumer's state: try again
+		await().atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.until(() -> admin.jetStreamManagement()
+				.deleteConsumer(NatsStreamOptions.streamName(topic), NatsConsumerOptions.durableName("phoenix", topic)));
+		bus.publish(topic, Envelope.of("k", "Step", new Step("k", 2))).join();
+		// The re-created consumer starts from the beginning of the stream: event 1 comes again.
+		await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(2));
+		assertThat(handled).endsWith(2);
 	}
 
 	static ConsumerInfo consumerInfo(String topic, String group) throws Exception {

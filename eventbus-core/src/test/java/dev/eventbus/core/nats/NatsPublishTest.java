@@ -162,6 +162,11 @@ class NatsPublishTest {
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
 				assertThat(bus.publishesInFlight()).isZero();
 				assertThat(bus.connectionStatus().connected()).isFalse();
+				// a topic whose stream was never provisioned fails at once: provisioning needs the server
+				assertThatThrownBy(() -> bus.publish(topic + "-new", Envelope.of("k", "T", "x")).get(1, TimeUnit.SECONDS))
+					.cause()
+					.isInstanceOf(PublishException.class)
+					.hasMessageContaining("not provisioned yet");
 			}
 		}
 	}

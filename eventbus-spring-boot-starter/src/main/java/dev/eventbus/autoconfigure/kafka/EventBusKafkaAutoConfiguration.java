@@ -26,7 +26,9 @@ import dev.eventbus.core.kafka.KafkaOptions;
  * {@link KafkaEventBus} behind the publish circuit breaker) and {@code eventBusTransportProbe}
  * (cluster description). The tuned producer and consumer factories live inside the bus: no
  * {@code ProducerFactory}, {@code ConsumerFactory} or {@code KafkaTemplate} bean is registered, so
- * Spring Boot's own Kafka auto-configuration is unaffected.
+ * Spring Boot's own Kafka auto-configuration is unaffected. {@link EventBusKafkaProducerFactoryCustomizer}
+ * and {@link EventBusKafkaConsumerFactoryCustomizer} beans reach those factories, in their
+ * {@code @Order}.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = { "org.springframework.kafka.core.DefaultKafkaProducerFactory",
@@ -65,15 +67,20 @@ public final class EventBusKafkaAutoConfiguration {
 	static class KafkaBusConfiguration {
 
 		@Bean
-		EventBus eventBus(KafkaOptions eventBusKafkaOptions, EventBusComponents components) {
-			KafkaEventBus bus = KafkaEventBus.builder(eventBusKafkaOptions)
+		EventBus eventBus(KafkaOptions eventBusKafkaOptions, EventBusComponents components,
+				ObjectProvider<EventBusKafkaProducerFactoryCustomizer> producerFactoryCustomizers,
+				ObjectProvider<EventBusKafkaConsumerFactoryCustomizer> consumerFactoryCustomizers) {
+			KafkaEventBus.Builder builder = KafkaEventBus.builder(eventBusKafkaOptions)
 				.executor(components.executor())
 				.codec(components.codec())
 				.observer(components.observer())
 				.source(components.source())
-				.shutdownTimeout(components.shutdownTimeout())
-				.build();
-			return components.decorate(bus);
+				.shutdownTimeout(components.shutdownTimeout());
+			producerFactoryCustomizers.orderedStream()
+				.forEach((customizer) -> builder.producerFactoryCustomizer(customizer::customize));
+			consumerFactoryCustomizers.orderedStream()
+				.forEach((customizer) -> builder.consumerFactoryCustomizer(customizer::customize));
+			return components.decorate(builder.build());
 		}
 
 	}

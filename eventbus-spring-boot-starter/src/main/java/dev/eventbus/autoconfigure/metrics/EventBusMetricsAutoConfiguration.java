@@ -27,8 +27,10 @@ import dev.eventbus.core.metrics.SubscriptionMetrics;
  * Micrometer wiring of the event bus when a {@link MeterRegistry} bean exists: the bus's timers
  * ({@code eventBusMeterObserver}), the keyed executor gauges ({@code eventBusExecutorMetrics}),
  * the per-subscription gauges ({@code eventBusSubscriptionMetrics}), resilience4j's meters of the
- * publish circuit breaker ({@code eventBusCircuitBreakerMetrics}) and, with Micrometer Tracing,
- * the traceparent of the current span in published envelopes.
+ * publish circuit breaker ({@code eventBusCircuitBreakerMetrics}), the Kafka client meters through
+ * spring-kafka's Micrometer listeners ({@code eventBusKafkaProducerMetrics},
+ * {@code eventBusKafkaConsumerMetrics}, see {@link KafkaClientMetricsConfiguration}) and, with
+ * Micrometer Tracing, the traceparent of the current span in published envelopes.
  */
 @AutoConfiguration(after = EventBusAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -38,7 +40,7 @@ import dev.eventbus.core.metrics.SubscriptionMetrics;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 @Import({ EventBusMetricsAutoConfiguration.CircuitBreakerMetricsConfiguration.class,
-		EventBusMetricsAutoConfiguration.TracingConfiguration.class })
+		EventBusMetricsAutoConfiguration.TracingConfiguration.class, KafkaClientMetricsConfiguration.class })
 public final class EventBusMetricsAutoConfiguration {
 
 	@Bean

@@ -30,7 +30,8 @@ import dev.eventbus.core.nats.NatsOptions;
  * the scenario and the {@link EventBusNatsOptionsCustomizer}s), {@code eventBus} (a
  * {@link NatsEventBus} behind the publish circuit breaker) and {@code eventBusTransportProbe}
  * (connection status and JetStream account information). The connection lives inside the bus: no
- * {@code io.nats.client.Connection} bean is registered.
+ * {@code io.nats.client.Connection} bean is registered; {@link EventBusNatsConnectionOptionsCustomizer}
+ * beans adjust its jnats options, in their {@code @Order}.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "io.nats.client.Nats")
@@ -58,16 +59,19 @@ public final class EventBusNatsAutoConfiguration {
 	static class NatsBusConfiguration {
 
 		@Bean
-		EventBus eventBus(NatsOptions eventBusNatsOptions, EventBusComponents components) {
+		EventBus eventBus(NatsOptions eventBusNatsOptions, EventBusComponents components,
+				ObjectProvider<EventBusNatsConnectionOptionsCustomizer> connectionOptionsCustomizers) {
+			NatsEventBus.Builder builder = NatsEventBus.builder(eventBusNatsOptions)
+				.executor(components.executor())
+				.codec(components.codec())
+				.observer(components.observer())
+				.source(components.source())
+				.shutdownTimeout(components.shutdownTimeout());
+			connectionOptionsCustomizers.orderedStream()
+				.forEach((customizer) -> builder.connectionOptionsCustomizer(customizer::customize));
 			NatsEventBus bus;
 			try {
-				bus = NatsEventBus.builder(eventBusNatsOptions)
-					.executor(components.executor())
-					.codec(components.codec())
-					.observer(components.observer())
-					.source(components.source())
-					.shutdownTimeout(components.shutdownTimeout())
-					.build();
+				bus = builder.build();
 			}
 			catch (EventBusException ex) {
 				throw new EventBusConfigurationException("eventbus.nats.servers",

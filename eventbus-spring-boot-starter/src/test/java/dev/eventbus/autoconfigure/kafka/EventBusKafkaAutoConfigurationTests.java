@@ -1,5 +1,13 @@
 package dev.eventbus.autoconfigure.kafka;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -9,6 +17,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 
@@ -19,6 +29,8 @@ import dev.eventbus.autoconfigure.EventBusMemoryAutoConfiguration;
 import dev.eventbus.autoconfigure.EventBusTransportProbe;
 import dev.eventbus.autoconfigure.ScenarioEnvironmentPostProcessor;
 import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.kafka.KafkaEventBus;
 import dev.eventbus.core.kafka.KafkaOptions;
 import dev.eventbus.core.memory.MemoryEventBus;
@@ -60,6 +72,31 @@ class EventBusKafkaAutoConfigurationTests {
 			.withPropertyValues("eventbus.transport=kafka", "eventbus.kafka.bootstrap-servers=127.0.0.1:19092")
 			.withUserConfiguration(Customizers.class)
 			.run((context) -> assertThat(context.getBean(KafkaOptions.class).clientId()).isEqualTo("second"));
+	}
+
+	@Test
+	void factoryCustomizersAreAppliedInOrderBeforeTheClientsAreCreated() {
+		this.runner
+			.withPropertyValues("eventbus.transport=kafka", "eventbus.kafka.bootstrap-servers=127.0.0.1:19092")
+			.withUserConfiguration(FactoryCustomizers.class)
+			.run((context) -> {
+				FactoryCustomizers customizers = context.getBean(FactoryCustomizers.class);
+				assertThat(customizers.producerFactories).hasSize(1);
+				assertThat(customizers.producerFactories.get(0).getConfigurationProperties())
+					.containsEntry("metadata.max.age.ms", "20000")
+					.containsEntry("bootstrap.servers", "127.0.0.1:19092");
+				assertThat(customizers.producers).containsExactly("second-producer-1");
+
+				try (Subscription subscription = context.getBean(EventBus.class)
+					.subscribe("customized-orders", String.class, SubscriptionOptions.of("billing"), (event, eventContext) -> {
+					})) {
+					assertThat(customizers.consumerFactories).hasSize(1);
+					assertThat(customizers.consumerFactories.get(0).getConfigurationProperties())
+						.containsEntry("group.id", "billing")
+						.containsEntry("metadata.max.age.ms", "20000");
+					assertThat(customizers.consumers).containsExactly("second-consumer");
+				}
+			});
 	}
 
 	@Test
@@ -155,6 +192,83 @@ class EventBusKafkaAutoConfigurationTests {
 		@org.springframework.core.annotation.Order(1)
 		EventBusKafkaOptionsCustomizer first() {
 			return (options) -> options.clientId("first");
+		}
+
+	}
+
+	/**
+	 * The first customizer sets a client id and registers listeners that see the clients being
+	 * created; the second overrides the client id, so the clients carry it only if both ran, in order,
+	 * before the clients were created.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class FactoryCustomizers {
+
+		final List<DefaultKafkaProducerFactory<String, byte[]>> producerFactories = new CopyOnWriteArrayList<>();
+
+		final List<DefaultKafkaConsumerFactory<String, byte[]>> consumerFactories = new CopyOnWriteArrayList<>();
+
+		final List<String> producers = new CopyOnWriteArrayList<>();
+
+		final List<String> consumers = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@org.springframework.core.annotation.Order(2)
+		EventBusKafkaProducerFactoryCustomizer secondProducerCustomizer() {
+			return (factory) -> factory.updateConfigs(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "second-producer",
+					ProducerConfig.METADATA_MAX_AGE_CONFIG, "20000"));
+		}
+
+		@Bean
+		@org.springframework.core.annotation.Order(1)
+		EventBusKafkaProducerFactoryCustomizer firstProducerCustomizer() {
+			return (factory) -> {
+				this.producerFactories.add(factory);
+				factory.updateConfigs(Map.of(ProducerConfig.CLIENT_ID_CONFIG, "first-producer",
+						ProducerConfig.METADATA_MAX_AGE_CONFIG, "10000"));
+				factory.addListener(new ProducerFactory.Listener<>() {
+
+					@Override
+					public void producerAdded(String id, Producer<String, byte[]> producer) {
+						FactoryCustomizers.this.producers.add(clientId(producer.metrics().keySet()));
+					}
+
+				});
+			};
+		}
+
+		@Bean
+		@org.springframework.core.annotation.Order(2)
+		EventBusKafkaConsumerFactoryCustomizer secondConsumerCustomizer() {
+			return (factory) -> factory.updateConfigs(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "second-consumer",
+					ConsumerConfig.METADATA_MAX_AGE_CONFIG, "20000"));
+		}
+
+		@Bean
+		@org.springframework.core.annotation.Order(1)
+		EventBusKafkaConsumerFactoryCustomizer firstConsumerCustomizer() {
+			return (factory) -> {
+				this.consumerFactories.add(factory);
+				factory.updateConfigs(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "first-consumer",
+						ConsumerConfig.METADATA_MAX_AGE_CONFIG, "10000"));
+				factory.addListener(new ConsumerFactory.Listener<>() {
+
+					@Override
+					public void consumerAdded(String id, Consumer<String, byte[]> consumer) {
+						FactoryCustomizers.this.consumers.add(clientId(consumer.metrics().keySet()));
+					}
+
+				});
+			};
+		}
+
+		/** The client id the created client registered its metrics under. */
+		private static String clientId(java.util.Set<org.apache.kafka.common.MetricName> names) {
+			return names.stream()
+				.map((name) -> name.tags().get("client-id"))
+				.filter(java.util.Objects::nonNull)
+				.findFirst()
+				.orElse("none");
 		}
 
 	}

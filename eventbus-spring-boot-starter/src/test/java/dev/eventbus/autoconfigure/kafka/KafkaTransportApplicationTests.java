@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,9 @@ class KafkaTransportApplicationTests {
 	@Autowired
 	Handlers handlers;
 
+	@Autowired
+	MeterRegistry registry;
+
 	@LocalServerPort
 	int port;
 
@@ -96,7 +100,18 @@ class KafkaTransportApplicationTests {
 			.contains("transport=\"kafka\"")
 			.contains("eventbus_keyed_pending ")
 			.contains("eventbus_keyed_workers_busy ")
-			.contains("eventbus_keyed_lanes ");
+			.contains("eventbus_keyed_lanes ")
+			.contains("kafka_producer_record_send_total{")
+			.contains("client_id=\"eventbus-producer-1\"")
+			.contains("kafka_consumer_fetch_manager_records_consumed_total{")
+			.contains("client_id=\"eventbus-kafka-app\"");
+		assertThat(this.registry.get("kafka.producer.record.send.total")
+			.tag("client.id", "eventbus-producer-1")
+			.functionCounter()
+			.count()).isGreaterThanOrEqualTo(1);
+		assertThat(this.registry.get("kafka.consumer.fetch.manager.records.consumed.total")
+			.tag("client.id", "eventbus-kafka-app")
+			.functionCounters()).anyMatch((counter) -> counter.count() >= 1);
 
 		broker.getCluster().brokers().values().forEach((server) -> {
 			server.shutdown();

@@ -1,6 +1,7 @@
 package dev.eventbus.autoconfigure.metrics;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -15,6 +16,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
 import dev.eventbus.autoconfigure.EventBusAutoConfigurationTests;
+import dev.eventbus.autoconfigure.kafka.EventBusKafkaAutoConfiguration;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventHandler;
@@ -72,6 +74,40 @@ class EventBusMetricsAutoConfigurationTests {
 				assertThat(registry.find("eventbus.handler").tag("group", "metrics-test").timer()).isNull();
 			});
 		});
+	}
+
+	@Test
+	void kafkaClientMetersAreBoundThroughSpringKafkasMicrometerListeners() {
+		this.runner.withConfiguration(AutoConfigurations.of(EventBusKafkaAutoConfiguration.class))
+			.withPropertyValues("eventbus.transport=kafka", "eventbus.kafka.bootstrap-servers=127.0.0.1:19092")
+			.withUserConfiguration(Handler.class)
+			.run((context) -> {
+				assertThat(context).hasBean("eventBusKafkaProducerMetrics").hasBean("eventBusKafkaConsumerMetrics");
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					assertThat(clientMeters(registry, "kafka.producer.", "eventbus-producer-1")).isNotEmpty();
+					assertThat(clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test")).isNotEmpty();
+				});
+				context.getBean(EventBus.class)
+					.subscriptions()
+					.forEach((subscription) -> subscription.close(Duration.ofSeconds(2)));
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+						clientMeters(registry, "kafka.consumer.", "eventbus-metrics-test")).isEmpty());
+			});
+	}
+
+	@Test
+	void kafkaClientMetersAreNotConfiguredForAnotherTransport() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean("eventBusKafkaProducerMetrics")
+			.doesNotHaveBean("eventBusKafkaConsumerMetrics"));
+	}
+
+	static List<String> clientMeters(MeterRegistry registry, String prefix, String clientId) {
+		return registry.getMeters().stream()
+			.filter((meter) -> meter.getId().getName().startsWith(prefix)
+					&& clientId.equals(meter.getId().getTag("client.id")))
+			.map((meter) -> meter.getId().getName())
+			.toList();
 	}
 
 	@Test

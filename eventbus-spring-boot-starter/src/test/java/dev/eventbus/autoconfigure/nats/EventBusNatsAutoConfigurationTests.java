@@ -3,7 +3,9 @@ package dev.eventbus.autoconfigure.nats;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.nats.client.Connection;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 
 import dev.eventbus.autoconfigure.EventBusAutoConfiguration;
 import dev.eventbus.autoconfigure.EventBusComponents;
@@ -65,6 +68,22 @@ class EventBusNatsAutoConfigurationTests {
 	}
 
 	@Test
+	void connectionOptionsCustomizersAreAppliedInOrderBeforeConnecting() throws IOException {
+		int unreachable = freePort();
+		this.runner
+			.withPropertyValues("eventbus.nats.servers=nats://127.0.0.1:" + unreachable,
+					"eventbus.nats.connection-timeout=500ms", "eventbus.nats.max-reconnects=0")
+			.withUserConfiguration(ConnectionCustomizers.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NatsEventBus bus = (NatsEventBus) EventBusComponents.unwrap(context.getBean(EventBus.class));
+				assertThat(bus.connectionStatus().connected()).isTrue();
+				assertThat(bus.connectionStatus().serverUrl()).endsWith(":" + server.port());
+				assertThat(context.getBean(ConnectionCustomizers.class).applied).containsExactly("first", "second");
+			});
+	}
+
+	@Test
 	void unreachableServerFailsStartUpNamingTheProperty() throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
@@ -85,6 +104,38 @@ class EventBusNatsAutoConfigurationTests {
 				assertThat(failure.getMessage()).contains("127.0.0.1:" + port);
 				assertThat(failure.action()).contains("nats-server -js");
 			});
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * The properties name only an unreachable server; the first customizer adds the running one, so
+	 * the bus connects only if the customizers ran before the connection was opened.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class ConnectionCustomizers {
+
+		final List<String> applied = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Order(2)
+		EventBusNatsConnectionOptionsCustomizer secondConnectionCustomizer() {
+			return (options) -> this.applied.add("second");
+		}
+
+		@Bean
+		@Order(1)
+		EventBusNatsConnectionOptionsCustomizer firstConnectionCustomizer() {
+			return (options) -> {
+				options.server(server.url());
+				this.applied.add("first");
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
