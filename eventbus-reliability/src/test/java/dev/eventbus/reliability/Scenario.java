@@ -1,6 +1,7 @@
 package dev.eventbus.reliability;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.codec.EnvelopeCodec;
+import dev.eventbus.core.codec.HeaderStyle;
+import dev.eventbus.core.codec.JsonPayloadCodec;
+import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
@@ -48,6 +60,8 @@ final class Scenario implements AutoCloseable {
 
 	private final Path producerJournalFile;
 
+	private final int warmups;
+
 	private final Journal producerJournal;
 
 	private @Nullable KeyedExecutor producerExecutor;
@@ -74,6 +88,47 @@ final class Scenario implements AutoCloseable {
 		}
 		this.producerJournalFile = dir.resolve("producer.journal");
 		this.producerJournal = new Journal(this.producerJournalFile);
+		this.warmups = (this.kafka != null) ? warmUp(partitions) : 0;
+	}
+
+	/**
+	 * Writes one valid event to each partition, one at a time, and journals it as accepted. A burst
+	 * of idempotent publishes into a topic created a moment ago could meet NOT_LEADER_OR_FOLLOWER and
+	 * then retry OUT_OF_ORDER_SEQUENCE_NUMBER until the delivery timeout, although describeTopics
+	 * already showed every leader; a single write per partition settles that first.
+	 * @return how many warm-up events were written (they are handled like any other)
+	 */
+	private int warmUp(int partitions) {
+		EnvelopeCodec codec = new EnvelopeCodec(new JsonPayloadCodec());
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers(), ProducerConfig.ACKS_CONFIG, "all"),
+				new StringSerializer(), new ByteArraySerializer())) {
+			for (int partition = 0; partition < partitions; partition++) {
+				String key = "w-" + partition;
+				Envelope<ReliabilityEvent> envelope = Envelope
+					.builder(ReliabilityEvent.TYPE, new ReliabilityEvent(key, 0, System.currentTimeMillis(), ""))
+					.aggregateId(key)
+					.source("reliability-warm-up")
+					.build();
+				WireMessage wire = codec.encode(envelope, HeaderStyle.KAFKA);
+				ProducerRecord<String, byte[]> record = new ProducerRecord<>(this.topic, partition, key, wire.payload());
+				wire.headers().forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+				producer.send(record).get(60, TimeUnit.SECONDS);
+				this.producerJournal.append("A", envelope.eventId(), key, 0);
+			}
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("warming up the partitions of " + this.topic + " failed", ex);
+		}
+		return partitions;
+	}
+
+	/**
+	 * @param events events the test published
+	 * @return the accepted publishes to expect: the test's plus the warm-up events
+	 */
+	int expectedAccepted(int events) {
+		return events + this.warmups;
 	}
 
 	/** @return events scaled for this run */
@@ -281,7 +336,8 @@ final class Scenario implements AutoCloseable {
 					throw new AssertionError("no progress for " + PROGRESS_TIMEOUT + " (hung consumer?)\n"
 							+ report.toTable(this.name) + "\n" + consumerStates());
 				}
-				return report.accepted() + report.failedPublishes() >= producer.sent() && report.lost() == 0;
+				return report.accepted() + report.failedPublishes() >= producer.sent() + this.warmups
+						&& report.lost() == 0;
 			});
 		return last[0];
 	}
