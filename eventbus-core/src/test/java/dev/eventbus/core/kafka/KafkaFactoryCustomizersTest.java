@@ -80,8 +80,8 @@ class KafkaFactoryCustomizersTest {
 					(event, context) -> {
 					});
 			assertThat(events).containsExactly("first billing",
-					"created " + KafkaClientFactories.CONSUMER_FACTORY_NAME + ".custom-billing", "first audit",
-					"created " + KafkaClientFactories.CONSUMER_FACTORY_NAME + ".custom-audit");
+					"created " + KafkaClientFactories.CONSUMER_FACTORY_NAME + ".custom-billing-1", "first audit",
+					"created " + KafkaClientFactories.CONSUMER_FACTORY_NAME + ".custom-audit-2");
 			billing.close(Duration.ofSeconds(1));
 			audit.close(Duration.ofSeconds(1));
 		}
