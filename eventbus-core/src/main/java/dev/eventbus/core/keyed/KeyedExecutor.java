@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,7 +15,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -48,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads and state.</b> Workers are {@code options.workers()} threads named
  * {@code <threadNamePrefix>-<n>} of one pool whose queue holds {@link Lane lanes} that have work and
- * tasks without a key. Submitters touch the bound ({@link PendingGate}), the lane map (a
- * {@link ConcurrentHashMap}; a lane is created by the first submitter of its key and removed, under
- * its own monitor, by the thread that finds it empty) and the lane they append to. Workers touch
+ * tasks without a key. Submitters touch the bound ({@link PendingGate}) and the lane table (a
+ * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
+ * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
+ * in the same monitor enter). Workers touch
  * the lane they own, the counters ({@code started} here, completed and skipped in the bound: striped adders,
  * summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
  * hands its lane back to the pool. Pressure listeners are called without any lock held (see
@@ -67,9 +66,7 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final ThreadPoolExecutor pool;
 
-	private final ConcurrentHashMap<Object, Lane> lanes = new ConcurrentHashMap<>();
-
-	private final Function<Object, Lane> newLane = (key) -> new Lane(key, this);
+	private final LaneTable lanes;
 
 	private final PendingGate gate;
 
@@ -95,6 +92,7 @@ public final class KeyedExecutor implements AutoCloseable {
 				this.gate::count);
 		this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix()));
+		this.lanes = new LaneTable(this, options.workers());
 		this.pool.prestartAllCoreThreads();
 	}
 
@@ -286,26 +284,18 @@ public final class KeyedExecutor implements AutoCloseable {
 			}
 			return task;
 		}
-		for (;;) {
-			Lane lane = this.lanes.get(key);
-			if (lane == null) {
-				lane = this.lanes.computeIfAbsent(key, this.newLane);
-			}
-			int result = lane.offer(task);
-			if (result == Lane.ADDED) {
-				return task;
-			}
-			if (result == Lane.ADDED_SCHEDULE) {
+		int result = this.lanes.offer(key, task);
+		if (result == LaneTable.ADDED_SCHEDULE) {
+			Lane lane = task.lane;
+			if (lane != null) { // always set by the offer
 				schedule(lane);
-				return task;
 			}
-			if (result == Lane.REFUSED) {
-				unaccepted();
-				throw PendingGate.shutDown();
-			}
-			// Lane.RETRY: the lane retired between the lookup and the offer; help remove it
-			this.lanes.remove(key, lane);
 		}
+		else if (result == LaneTable.REFUSED) {
+			unaccepted();
+			throw PendingGate.shutDown();
+		}
+		return task;
 	}
 
 	/** Gives back the room of a task that was reserved but is not accepted after all. */
@@ -342,10 +332,6 @@ public final class KeyedExecutor implements AutoCloseable {
 	private int inProgress() {
 		long completedTasks = this.gate.completed();
 		return (int) Math.max(0, this.started.sum() - completedTasks);
-	}
-
-	void removeLane(Object key, Lane lane) {
-		this.lanes.remove(key, lane);
 	}
 
 	void taskStarted() {
@@ -394,7 +380,7 @@ public final class KeyedExecutor implements AutoCloseable {
 			}
 		}
 		Set<Object> keys = new HashSet<>();
-		for (Lane lane : this.lanes.values()) {
+		for (Lane lane : this.lanes.snapshot()) {
 			int discarded = lane.discardQueued();
 			if (discarded > 0) {
 				unstarted += discarded;

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Threads: created by the submitter; {@link #start()} runs on a worker (from its {@link Lane}, or
  * directly from the pool when it has no key); {@link #discard()} runs on the shutdown caller, only
- * for a task that never started (it was taken out of its queue under the lane's monitor, or out of
+ * for a task that never started (it was taken out of its queue under its lane's stripe monitor, or out of
  * the pool's queue). An asynchronous task finishes on whatever thread completes its stage.
  * Exactly one of "finish" or "discard" happens per task, and each gives back the task's room in the
  * bound exactly once.
@@ -25,7 +25,7 @@ abstract class KeyedTask implements Runnable {
 	/** The lane the task was offered to; set by the submitter before the task is published. */
 	@Nullable Lane lane;
 
-	/** Next task in the lane's queue; guarded by the lane's monitor. */
+	/** Next task in the lane's queue; guarded by the monitor of the lane's stripe. */
 	@Nullable KeyedTask next;
 
 	KeyedTask(KeyedExecutor owner) {
