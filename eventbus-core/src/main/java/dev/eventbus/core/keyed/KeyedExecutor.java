@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
  * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
  * in the same monitor enter). Workers touch
- * the lane they own, the counters ({@code started} here, completed and skipped in the bound: striped adders,
- * summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
+ * the lane they own, the counters (started and completed in their own {@link WorkerCounters},
+ * skipped in the bound; summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
  * hands its lane back to the pool. Pressure listeners are called without any lock held (see
  * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
@@ -72,8 +73,11 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final PressureSignal pressure;
 
-	/** Tasks started; minus the completed ones, the tasks in progress (asynchronous stages included). */
+	/** Tasks started off the workers (normally none; see {@link WorkerCounters}); minus the completed ones, the tasks in progress (asynchronous stages included). */
 	private final LongAdder started = new LongAdder();
+
+	/** Started-task counters of every worker ever created. */
+	private final CopyOnWriteArrayList<WorkerCounters> startedCounters = new CopyOnWriteArrayList<>();
 
 	private final Executor workerExecutor = this::executeContinuation;
 
@@ -91,7 +95,7 @@ public final class KeyedExecutor implements AutoCloseable {
 		this.pressure = new PressureSignal(options.highWatermarkTasks(), options.lowWatermarkTasks(),
 				this.gate::count);
 		this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix()));
+				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
 		this.lanes = new LaneTable(this, options.workers());
 		this.pool.prestartAllCoreThreads();
 	}
@@ -114,7 +118,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Plain(this, task), null).future;
+		KeyedTask.Plain accepted = new KeyedTask.Plain(this, task);
+		accept(key, accepted, null);
+		return accepted;
 	}
 
 	/**
@@ -128,7 +134,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Plain(this, task), checkMaxWait(maxWait)).future;
+		KeyedTask.Plain accepted = new KeyedTask.Plain(this, task);
+		accept(key, accepted, checkMaxWait(maxWait));
+		return accepted;
 	}
 
 	/**
@@ -144,7 +152,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	public <T> CompletableFuture<T> submitAsync(@Nullable Object key,
 			Supplier<? extends CompletionStage<T>> task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Async<T>(this, task), checkMaxWait(maxWait)).future;
+		KeyedTask.Async<T> accepted = new KeyedTask.Async<>(this, task);
+		accept(key, accepted, checkMaxWait(maxWait));
+		return accepted;
 	}
 
 	/**
@@ -271,18 +281,18 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	// ---- submission
 
-	private <T extends KeyedTask> T accept(@Nullable Object key, T task, @Nullable Duration maxWait) {
+	private void accept(@Nullable Object key, KeyedTask<?> task, @Nullable Duration maxWait) {
 		int pendingNow = this.gate.reserve(maxWait);
 		this.pressure.afterIncrease(pendingNow);
 		if (key == null) {
 			try {
-				this.pool.execute(task);
+				this.pool.execute(new KeyedTask.Unkeyed(task));
 			}
 			catch (RejectedExecutionException ex) {
 				unaccepted();
 				throw PendingGate.shutDown();
 			}
-			return task;
+			return;
 		}
 		int result = this.lanes.offer(key, task);
 		if (result == LaneTable.ADDED_SCHEDULE) {
@@ -295,7 +305,6 @@ public final class KeyedExecutor implements AutoCloseable {
 			unaccepted();
 			throw PendingGate.shutDown();
 		}
-		return task;
 	}
 
 	/** Gives back the room of a task that was reserved but is not accepted after all. */
@@ -331,15 +340,29 @@ public final class KeyedExecutor implements AutoCloseable {
 	/** @return tasks started and not finished (completed is read first, so it errs high, never negative) */
 	private int inProgress() {
 		long completedTasks = this.gate.completed();
-		return (int) Math.max(0, this.started.sum() - completedTasks);
+		long startedTasks = this.started.sum();
+		for (WorkerCounters worker : this.startedCounters) {
+			startedTasks += worker.startedCount();
+		}
+		return (int) Math.max(0, startedTasks - completedTasks);
 	}
 
 	void taskStarted() {
-		this.started.increment();
+		if (Thread.currentThread() instanceof WorkerCounters.WorkerThread worker && worker.owner == this) {
+			worker.counters.started();
+		}
+		else {
+			this.started.increment();
+		}
 	}
 
 	void taskFinished() {
-		this.gate.releaseCompleted();
+		if (Thread.currentThread() instanceof WorkerCounters.WorkerThread worker && worker.owner == this) {
+			this.gate.releaseCompleted(worker.counters);
+		}
+		else {
+			this.gate.releaseCompleted();
+		}
 		this.pressure.afterDecrease();
 	}
 
@@ -374,8 +397,8 @@ public final class KeyedExecutor implements AutoCloseable {
 		List<Runnable> neverRun = this.pool.shutdownNow();
 		int unstarted = 0;
 		for (Runnable runnable : neverRun) {
-			if (runnable instanceof KeyedTask task) {
-				task.discard();
+			if (runnable instanceof KeyedTask.Unkeyed unkeyed) {
+				unkeyed.task.discard();
 				unstarted++;
 			}
 		}
@@ -399,20 +422,27 @@ public final class KeyedExecutor implements AutoCloseable {
 		}
 	}
 
-	/** Names workers {@code <prefix>-<n>}, counting from 0. */
+	/** Names workers {@code <prefix>-<n>}, counting from 0, and registers their counters. */
 	private static final class WorkerThreadFactory implements ThreadFactory {
 
 		private final String prefix;
 
+		private final KeyedExecutor owner;
+
 		private final AtomicInteger next = new AtomicInteger();
 
-		WorkerThreadFactory(String prefix) {
+		WorkerThreadFactory(String prefix, KeyedExecutor owner) {
 			this.prefix = prefix;
+			this.owner = owner;
 		}
 
 		@Override
 		public Thread newThread(Runnable runnable) {
-			Thread thread = new Thread(runnable, this.prefix + "-" + this.next.getAndIncrement());
+			WorkerCounters counters = new WorkerCounters();
+			this.owner.startedCounters.add(counters);
+			this.owner.gate.register(counters);
+			Thread thread = new WorkerCounters.WorkerThread(runnable, this.prefix + "-" + this.next.getAndIncrement(),
+					this.owner, counters);
 			thread.setDaemon(false);
 			return thread;
 		}

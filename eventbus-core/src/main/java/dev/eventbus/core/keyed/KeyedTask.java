@@ -1,24 +1,29 @@
 package dev.eventbus.core.keyed;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One accepted task of a {@link KeyedExecutor} and the future handed to its submitter.
+ * One accepted task of a {@link KeyedExecutor}, which is also the future handed to its submitter
+ * (one object per task instead of a task and a future). Dependent stages created from it are plain
+ * {@link CompletableFuture}s ({@link CompletableFuture#newIncompleteFuture()} is not overridden).
+ * Completing or cancelling it before the task started skips the task.
  *
  * <p>Threads: created by the submitter; {@link #start()} runs on a worker (from its {@link Lane}, or
- * directly from the pool when it has no key); {@link #discard()} runs on the shutdown caller, only
- * for a task that never started (it was taken out of its queue under its lane's stripe monitor, or out of
- * the pool's queue). An asynchronous task finishes on whatever thread completes its stage.
- * Exactly one of "finish" or "discard" happens per task, and each gives back the task's room in the
- * bound exactly once.
+ * through {@link Unkeyed} straight from the pool when it has no key); {@link #discard()} runs on the
+ * shutdown caller, only for a task that never started (it was taken out of its queue under its lane's
+ * stripe monitor, or out of the pool's queue). An asynchronous task finishes on whatever thread
+ * completes its stage. Exactly one of "finish" or "discard" happens per task, and each gives back
+ * the task's room in the bound exactly once.
+ * @param <T> result type
  */
-abstract class KeyedTask implements Runnable {
+abstract class KeyedTask<T> extends CompletableFuture<T> {
 
 	final KeyedExecutor owner;
 
@@ -26,7 +31,7 @@ abstract class KeyedTask implements Runnable {
 	@Nullable Lane lane;
 
 	/** Next task in the lane's queue; guarded by the monitor of the lane's stripe. */
-	@Nullable KeyedTask next;
+	@Nullable KeyedTask<?> next;
 
 	KeyedTask(KeyedExecutor owner) {
 		this.owner = owner;
@@ -40,19 +45,30 @@ abstract class KeyedTask implements Runnable {
 	abstract boolean start();
 
 	/** Completes the future with a {@code CancellationException} without running the task. */
-	abstract void discard();
-
-	/** Entry point for a task without a key, run straight from the pool. */
-	@Override
-	public final void run() {
-		start();
+	final void discard() {
+		this.owner.taskSkipped();
+		cancel(false);
 	}
 
-	static final class Plain extends KeyedTask {
+	/** A task without a key, run straight from the pool (the task itself is not a {@link Runnable}). */
+	static final class Unkeyed implements Runnable {
+
+		final KeyedTask<?> task;
+
+		Unkeyed(KeyedTask<?> task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			this.task.start();
+		}
+
+	}
+
+	static final class Plain extends KeyedTask<Void> {
 
 		private final Runnable task;
-
-		final CompletableFuture<Void> future = new CompletableFuture<>();
 
 		Plain(KeyedExecutor owner, Runnable task) {
 			super(owner);
@@ -61,8 +77,8 @@ abstract class KeyedTask implements Runnable {
 
 		@Override
 		boolean start() {
-			if (this.future.isDone()) {
-				// cancelled by its submitter before its turn: skip it
+			if (isDone()) {
+				// cancelled (or completed) by its submitter before its turn: skip it
 				this.owner.taskSkipped();
 				return true;
 			}
@@ -76,18 +92,12 @@ abstract class KeyedTask implements Runnable {
 			}
 			this.owner.taskFinished();
 			if (failure == null) {
-				this.future.complete(null);
+				complete(null);
 			}
 			else {
-				this.future.completeExceptionally(failure);
+				completeExceptionally(failure);
 			}
 			return true;
-		}
-
-		@Override
-		void discard() {
-			this.owner.taskSkipped();
-			this.future.cancel(false);
 		}
 
 	}
@@ -98,13 +108,23 @@ abstract class KeyedTask implements Runnable {
 	 * stage's completion; a completion that happens while the worker is still inside sets 2 and the
 	 * worker goes on with the lane itself.
 	 */
-	static final class Async<T> extends KeyedTask implements BiConsumer<T, Throwable> {
+	static final class Async<T> extends KeyedTask<T> {
+
+		private static final VarHandle PHASE;
+
+		static {
+			try {
+				PHASE = MethodHandles.lookup().findVarHandle(Async.class, "phase", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
 
 		private final Supplier<? extends CompletionStage<T>> task;
 
-		final CompletableFuture<T> future = new CompletableFuture<>();
-
-		private final AtomicInteger phase = new AtomicInteger();
+		@SuppressWarnings("unused") // through PHASE
+		private volatile int phase;
 
 		Async(KeyedExecutor owner, Supplier<? extends CompletionStage<T>> task) {
 			super(owner);
@@ -113,7 +133,7 @@ abstract class KeyedTask implements Runnable {
 
 		@Override
 		boolean start() {
-			if (this.future.isDone()) {
+			if (isDone()) {
 				this.owner.taskSkipped();
 				return true;
 			}
@@ -123,30 +143,34 @@ abstract class KeyedTask implements Runnable {
 				if (stage == null) {
 					throw new NullPointerException("submitAsync task returned null instead of a CompletionStage");
 				}
-				stage.whenComplete(this);
+				// a separate callback object: the returned future must not expose a BiConsumer that completes it
+				stage.whenComplete(new StageDone<>(this));
 			}
 			catch (Throwable ex) {
-				if (this.phase.compareAndSet(0, 2)) {
+				if (PHASE.compareAndSet(this, 0, 2)) {
 					this.owner.taskFinished();
-					this.future.completeExceptionally(ex);
+					completeExceptionally(ex);
 				}
 				return true;
 			}
-			return !this.phase.compareAndSet(0, 1);
+			return !PHASE.compareAndSet(this, 0, 1);
 		}
 
-		@Override
-		public void accept(@Nullable T value, @Nullable Throwable failure) {
-			int before = this.phase.getAndUpdate((p) -> (p == 0) ? 2 : 3);
+		void stageDone(@Nullable T value, @Nullable Throwable failure) {
+			int before;
+			do {
+				before = (int) PHASE.getVolatile(this);
+			}
+			while (!PHASE.compareAndSet(this, before, (before == 0) ? 2 : 3));
 			if (before >= 2) {
 				return; // already finished (the supplier's stage misbehaved)
 			}
 			this.owner.taskFinished();
 			if (failure == null) {
-				this.future.complete(value);
+				complete(value);
 			}
 			else {
-				this.future.completeExceptionally(failure);
+				completeExceptionally(failure);
 			}
 			Lane heldLane = this.lane;
 			if (before == 1 && heldLane != null) {
@@ -154,10 +178,20 @@ abstract class KeyedTask implements Runnable {
 			}
 		}
 
+	}
+
+	/** Completion callback of an asynchronous task's stage (any thread). */
+	private static final class StageDone<T> implements BiConsumer<T, Throwable> {
+
+		private final Async<T> task;
+
+		StageDone(Async<T> task) {
+			this.task = task;
+		}
+
 		@Override
-		void discard() {
-			this.owner.taskSkipped();
-			this.future.cancel(false);
+		public void accept(@Nullable T value, @Nullable Throwable failure) {
+			this.task.stageDone(value, failure);
 		}
 
 	}

@@ -48,9 +48,9 @@ final class Lane implements Runnable {
 	@Nullable Lane nextInBucket;
 
 	/** Queued tasks, linked through {@link KeyedTask#next}. */
-	private @Nullable KeyedTask head;
+	private @Nullable KeyedTask<?> head;
 
-	private @Nullable KeyedTask tail;
+	private @Nullable KeyedTask<?> tail;
 
 	private int state = SCHEDULED;
 
@@ -66,9 +66,9 @@ final class Lane implements Runnable {
 	}
 
 	/** Appends a task; the caller holds the stripe's monitor and found the lane in the stripe. */
-	void append(KeyedTask task) {
+	void append(KeyedTask<?> task) {
 		task.lane = this;
-		KeyedTask last = this.tail;
+		KeyedTask<?> last = this.tail;
 		if (last == null) {
 			this.head = task;
 		}
@@ -83,7 +83,7 @@ final class Lane implements Runnable {
 	public void run() {
 		long sliceStart = 0;
 		for (int done = 0;;) {
-			KeyedTask task = next();
+			KeyedTask<?> task = next();
 			if (task == null) {
 				return;
 			}
@@ -124,7 +124,7 @@ final class Lane implements Runnable {
 	 * @return number of tasks discarded
 	 */
 	int discardQueued() {
-		KeyedTask discarded;
+		KeyedTask<?> discarded;
 		synchronized (this.stripe) {
 			discarded = this.head;
 			this.head = null;
@@ -135,7 +135,7 @@ final class Lane implements Runnable {
 		}
 		int count = 0;
 		while (discarded != null) {
-			KeyedTask following = discarded.next;
+			KeyedTask<?> following = discarded.next;
 			discarded.next = null;
 			discarded.discard();
 			discarded = following;
@@ -145,12 +145,12 @@ final class Lane implements Runnable {
 	}
 
 	/** @return the next task, the lane now {@link #ACTIVE}; or null, the lane retired or left to the shutdown */
-	private @Nullable KeyedTask next() {
+	private @Nullable KeyedTask<?> next() {
 		synchronized (this.stripe) {
 			if (this.state == RETIRED) {
 				return null;
 			}
-			KeyedTask task = this.head;
+			KeyedTask<?> task = this.head;
 			if (task == null) {
 				retire();
 				return null;
@@ -160,7 +160,7 @@ final class Lane implements Runnable {
 				this.state = SCHEDULED;
 				return null;
 			}
-			KeyedTask following = task.next;
+			KeyedTask<?> following = task.next;
 			this.head = following;
 			if (following == null) {
 				this.tail = null;

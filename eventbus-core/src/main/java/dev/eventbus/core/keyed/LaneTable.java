@@ -49,7 +49,7 @@ final class LaneTable {
 	 * Appends a task to its key's lane, creating the lane if the key has none (submitter thread).
 	 * @return {@link #ADDED}, {@link #ADDED_SCHEDULE} (schedule {@code task.lane}), or {@link #REFUSED}
 	 */
-	int offer(Object key, KeyedTask task) {
+	int offer(Object key, KeyedTask<?> task) {
 		int hash = spread(key.hashCode());
 		Stripe stripe = this.stripes[hash >>> this.stripeShift];
 		synchronized (stripe) {
