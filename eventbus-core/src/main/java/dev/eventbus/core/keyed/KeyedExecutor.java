@@ -297,7 +297,7 @@ public final class KeyedExecutor implements AutoCloseable {
 		int result = this.lanes.offer(key, task);
 		if (result == LaneTable.ADDED_SCHEDULE) {
 			Lane lane = task.lane;
-			if (lane != null) { // always set by the offer
+			if (lane != null) { // set by the offer; null only if a shutdown already discarded the new lane
 				schedule(lane);
 			}
 		}

@@ -46,9 +46,16 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 
 	/** Completes the future with a {@code CancellationException} without running the task. */
 	final void discard() {
+		release();
 		this.owner.taskSkipped();
 		cancel(false);
 	}
+
+	/**
+	 * Drops the task's body and lane, so that a caller keeping the returned future does not keep
+	 * what the task captured (the thread starting or discarding the task, before it completes).
+	 */
+	abstract void release();
 
 	/** A task without a key, run straight from the pool (the task itself is not a {@link Runnable}). */
 	static final class Unkeyed implements Runnable {
@@ -68,7 +75,8 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 
 	static final class Plain extends KeyedTask<Void> {
 
-		private final Runnable task;
+		/** The body; null once started or discarded. */
+		private @Nullable Runnable task;
 
 		Plain(KeyedExecutor owner, Runnable task) {
 			super(owner);
@@ -77,7 +85,9 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 
 		@Override
 		boolean start() {
-			if (isDone()) {
+			Runnable body = this.task;
+			release();
+			if (isDone() || body == null) {
 				// cancelled (or completed) by its submitter before its turn: skip it
 				this.owner.taskSkipped();
 				return true;
@@ -85,7 +95,7 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 			this.owner.taskStarted();
 			Throwable failure = null;
 			try {
-				this.task.run();
+				body.run();
 			}
 			catch (Throwable ex) {
 				failure = ex;
@@ -98,6 +108,12 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 				completeExceptionally(failure);
 			}
 			return true;
+		}
+
+		@Override
+		void release() {
+			this.task = null;
+			this.lane = null;
 		}
 
 	}
@@ -121,7 +137,8 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 			}
 		}
 
-		private final Supplier<? extends CompletionStage<T>> task;
+		/** The body; null once started or discarded. */
+		private @Nullable Supplier<? extends CompletionStage<T>> task;
 
 		@SuppressWarnings("unused") // through PHASE
 		private volatile int phase;
@@ -133,13 +150,15 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 
 		@Override
 		boolean start() {
-			if (isDone()) {
+			Supplier<? extends CompletionStage<T>> body = this.task;
+			this.task = null; // the lane stays: the stage's completion resumes it
+			if (isDone() || body == null) {
 				this.owner.taskSkipped();
 				return true;
 			}
 			this.owner.taskStarted();
 			try {
-				CompletionStage<T> stage = this.task.get();
+				CompletionStage<T> stage = body.get();
 				if (stage == null) {
 					throw new NullPointerException("submitAsync task returned null instead of a CompletionStage");
 				}
@@ -173,9 +192,16 @@ abstract class KeyedTask<T> extends CompletableFuture<T> {
 				completeExceptionally(failure);
 			}
 			Lane heldLane = this.lane;
+			this.lane = null;
 			if (before == 1 && heldLane != null) {
 				heldLane.resume();
 			}
+		}
+
+		@Override
+		void release() {
+			this.task = null;
+			this.lane = null;
 		}
 
 	}

@@ -37,7 +37,7 @@ final class LaneTable {
 	/** @param workers worker count; the stripe count grows with it so that workers rarely meet */
 	LaneTable(KeyedExecutor owner, int workers) {
 		this.owner = owner;
-		int count = Integer.highestOneBit(Math.max(16, Math.min(1024, workers * 8)) - 1) << 1;
+		int count = Integer.highestOneBit(Math.max(16, Math.min(256, workers * 8)) - 1) << 1;
 		this.stripes = new Stripe[count];
 		for (int i = 0; i < count; i++) {
 			this.stripes[i] = new Stripe();
