@@ -50,10 +50,10 @@ import org.slf4j.LoggerFactory;
  * tasks without a key. Submitters touch the bound ({@link PendingGate}) and the lane table (a
  * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
  * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
- * in the same monitor enter). Workers touch
- * the lane they own, the counters (started and completed in their own {@link WorkerCounters},
- * skipped in the bound; summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
- * hands its lane back to the pool. Pressure listeners are called without any lock held (see
+ * each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
+ * their own {@link WorkerCounters}, skipped in the bound; summed only when read) and the bound; busy
+ * workers are read from the pool itself. The thread completing an asynchronous task's stage finishes
+ * the task and hands its lane back to the pool. Pressure listeners are called without any lock held (see
  * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
  * so that a submitter racing with it either lands in a lane before it is emptied or is rejected.
@@ -73,7 +73,10 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final PressureSignal pressure;
 
-	/** Tasks started off the workers (normally none; see {@link WorkerCounters}); minus the completed ones, the tasks in progress (asynchronous stages included). */
+	/**
+	 * Tasks started off the workers (normally none: workers count in their {@link WorkerCounters}).
+	 * All started minus all completed: the tasks in progress (asynchronous stages included).
+	 */
 	private final LongAdder started = new LongAdder();
 
 	/** Started-task counters of every worker ever created. */
