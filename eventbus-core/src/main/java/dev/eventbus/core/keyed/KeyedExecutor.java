@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,7 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -48,12 +47,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads and state.</b> Workers are {@code options.workers()} threads named
  * {@code <threadNamePrefix>-<n>} of one pool whose queue holds {@link Lane lanes} that have work and
- * tasks without a key. Submitters touch the bound ({@link PendingGate}), the lane map (a
- * {@link ConcurrentHashMap}; a lane is created by the first submitter of its key and removed, under
- * its own monitor, by the thread that finds it empty) and the lane they append to. Workers touch
- * the lane they own, the counters ({@code started} here, completed and skipped in the bound: striped adders,
- * summed only when read) and the bound; busy workers are read from the pool itself. The thread completing an asynchronous task's stage finishes the task and
- * hands its lane back to the pool. Pressure listeners are called without any lock held (see
+ * tasks without a key. Submitters touch the bound ({@link PendingGate}) and the lane table (a
+ * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
+ * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
+ * each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
+ * their own {@link WorkerCounters}, skipped in the bound; summed only when read) and the bound; busy
+ * workers are read from the pool itself. The thread completing an asynchronous task's stage finishes
+ * the task and hands its lane back to the pool. Pressure listeners are called without any lock held (see
  * {@link PressureSignal}). {@link #shutdown(Duration)} is serialized on its own lock; it closes the
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
  * so that a submitter racing with it either lands in a lane before it is emptied or is rejected.
@@ -67,16 +67,20 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	private final ThreadPoolExecutor pool;
 
-	private final ConcurrentHashMap<Object, Lane> lanes = new ConcurrentHashMap<>();
-
-	private final Function<Object, Lane> newLane = (key) -> new Lane(key, this);
+	private final LaneTable lanes;
 
 	private final PendingGate gate;
 
 	private final PressureSignal pressure;
 
-	/** Tasks started; minus the completed ones, the tasks in progress (asynchronous stages included). */
+	/**
+	 * Tasks started off the workers (normally none: workers count in their {@link WorkerCounters}).
+	 * All started minus all completed: the tasks in progress (asynchronous stages included).
+	 */
 	private final LongAdder started = new LongAdder();
+
+	/** Started-task counters of every worker ever created. */
+	private final CopyOnWriteArrayList<WorkerCounters> startedCounters = new CopyOnWriteArrayList<>();
 
 	private final Executor workerExecutor = this::executeContinuation;
 
@@ -94,7 +98,8 @@ public final class KeyedExecutor implements AutoCloseable {
 		this.pressure = new PressureSignal(options.highWatermarkTasks(), options.lowWatermarkTasks(),
 				this.gate::count);
 		this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix()));
+				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
+		this.lanes = new LaneTable(this, options.workers());
 		this.pool.prestartAllCoreThreads();
 	}
 
@@ -116,7 +121,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Plain(this, task), null).future;
+		KeyedTask.Plain accepted = new KeyedTask.Plain(this, task);
+		accept(key, accepted, null);
+		return accepted;
 	}
 
 	/**
@@ -130,7 +137,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> submit(@Nullable Object key, Runnable task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Plain(this, task), checkMaxWait(maxWait)).future;
+		KeyedTask.Plain accepted = new KeyedTask.Plain(this, task);
+		accept(key, accepted, checkMaxWait(maxWait));
+		return accepted;
 	}
 
 	/**
@@ -146,7 +155,9 @@ public final class KeyedExecutor implements AutoCloseable {
 	public <T> CompletableFuture<T> submitAsync(@Nullable Object key,
 			Supplier<? extends CompletionStage<T>> task, Duration maxWait) {
 		Objects.requireNonNull(task, "task must not be null");
-		return accept(key, new KeyedTask.Async<T>(this, task), checkMaxWait(maxWait)).future;
+		KeyedTask.Async<T> accepted = new KeyedTask.Async<>(this, task);
+		accept(key, accepted, checkMaxWait(maxWait));
+		return accepted;
 	}
 
 	/**
@@ -273,38 +284,29 @@ public final class KeyedExecutor implements AutoCloseable {
 
 	// ---- submission
 
-	private <T extends KeyedTask> T accept(@Nullable Object key, T task, @Nullable Duration maxWait) {
+	private void accept(@Nullable Object key, KeyedTask<?> task, @Nullable Duration maxWait) {
 		int pendingNow = this.gate.reserve(maxWait);
 		this.pressure.afterIncrease(pendingNow);
 		if (key == null) {
 			try {
-				this.pool.execute(task);
+				this.pool.execute(new KeyedTask.Unkeyed(task));
 			}
 			catch (RejectedExecutionException ex) {
 				unaccepted();
 				throw PendingGate.shutDown();
 			}
-			return task;
+			return;
 		}
-		for (;;) {
-			Lane lane = this.lanes.get(key);
-			if (lane == null) {
-				lane = this.lanes.computeIfAbsent(key, this.newLane);
-			}
-			int result = lane.offer(task);
-			if (result == Lane.ADDED) {
-				return task;
-			}
-			if (result == Lane.ADDED_SCHEDULE) {
+		int result = this.lanes.offer(key, task);
+		if (result == LaneTable.ADDED_SCHEDULE) {
+			Lane lane = task.lane;
+			if (lane != null) { // set by the offer; null only if a shutdown already discarded the new lane
 				schedule(lane);
-				return task;
 			}
-			if (result == Lane.REFUSED) {
-				unaccepted();
-				throw PendingGate.shutDown();
-			}
-			// Lane.RETRY: the lane retired between the lookup and the offer; help remove it
-			this.lanes.remove(key, lane);
+		}
+		else if (result == LaneTable.REFUSED) {
+			unaccepted();
+			throw PendingGate.shutDown();
 		}
 	}
 
@@ -341,19 +343,29 @@ public final class KeyedExecutor implements AutoCloseable {
 	/** @return tasks started and not finished (completed is read first, so it errs high, never negative) */
 	private int inProgress() {
 		long completedTasks = this.gate.completed();
-		return (int) Math.max(0, this.started.sum() - completedTasks);
-	}
-
-	void removeLane(Object key, Lane lane) {
-		this.lanes.remove(key, lane);
+		long startedTasks = this.started.sum();
+		for (WorkerCounters worker : this.startedCounters) {
+			startedTasks += worker.startedCount();
+		}
+		return (int) Math.max(0, startedTasks - completedTasks);
 	}
 
 	void taskStarted() {
-		this.started.increment();
+		if (Thread.currentThread() instanceof WorkerCounters.WorkerThread worker && worker.owner == this) {
+			worker.counters.started();
+		}
+		else {
+			this.started.increment();
+		}
 	}
 
 	void taskFinished() {
-		this.gate.releaseCompleted();
+		if (Thread.currentThread() instanceof WorkerCounters.WorkerThread worker && worker.owner == this) {
+			this.gate.releaseCompleted(worker.counters);
+		}
+		else {
+			this.gate.releaseCompleted();
+		}
 		this.pressure.afterDecrease();
 	}
 
@@ -388,13 +400,13 @@ public final class KeyedExecutor implements AutoCloseable {
 		List<Runnable> neverRun = this.pool.shutdownNow();
 		int unstarted = 0;
 		for (Runnable runnable : neverRun) {
-			if (runnable instanceof KeyedTask task) {
-				task.discard();
+			if (runnable instanceof KeyedTask.Unkeyed unkeyed) {
+				unkeyed.task.discard();
 				unstarted++;
 			}
 		}
 		Set<Object> keys = new HashSet<>();
-		for (Lane lane : this.lanes.values()) {
+		for (Lane lane : this.lanes.snapshot()) {
 			int discarded = lane.discardQueued();
 			if (discarded > 0) {
 				unstarted += discarded;
@@ -413,20 +425,27 @@ public final class KeyedExecutor implements AutoCloseable {
 		}
 	}
 
-	/** Names workers {@code <prefix>-<n>}, counting from 0. */
+	/** Names workers {@code <prefix>-<n>}, counting from 0, and registers their counters. */
 	private static final class WorkerThreadFactory implements ThreadFactory {
 
 		private final String prefix;
 
+		private final KeyedExecutor owner;
+
 		private final AtomicInteger next = new AtomicInteger();
 
-		WorkerThreadFactory(String prefix) {
+		WorkerThreadFactory(String prefix, KeyedExecutor owner) {
 			this.prefix = prefix;
+			this.owner = owner;
 		}
 
 		@Override
 		public Thread newThread(Runnable runnable) {
-			Thread thread = new Thread(runnable, this.prefix + "-" + this.next.getAndIncrement());
+			WorkerCounters counters = new WorkerCounters();
+			this.owner.startedCounters.add(counters);
+			this.owner.gate.register(counters);
+			Thread thread = new WorkerCounters.WorkerThread(runnable, this.prefix + "-" + this.next.getAndIncrement(),
+					this.owner, counters);
 			thread.setDaemon(false);
 			return thread;
 		}

@@ -8,18 +8,18 @@ import org.jspecify.annotations.Nullable;
  * worker (or one asynchronous stage) owns it, so tasks of one key never overlap and run in the order
  * they were offered.
  *
- * <p>A worker runs at most {@link #BATCH} tasks or {@link #SLICE_NANOS} of work in one turn, then puts
- * the lane back at the end of the pool's queue, so a busy key cannot keep a worker to itself.
- * A lane that runs out of tasks {@link #RETIRED retires}: it accepts nothing more and leaves the
- * executor's lane map right after (outside the monitor); a submitter that still finds it there
- * removes it itself and looks the key up again.
+ * <p>A lane is created by the first task of its key, already {@link #SCHEDULED} (see
+ * {@link LaneTable#offer}). A worker runs at most {@link #BATCH} tasks or {@link #SLICE_NANOS} of
+ * work in one turn, then puts the lane back at the end of the pool's queue, so a busy key cannot keep
+ * a worker to itself. A lane that runs out of tasks {@link #RETIRED retires} and leaves its
+ * {@link LaneTable.Stripe stripe} in the same step, so no submitter can append to a retired lane.
  *
- * <p>Threads: {@code state} and the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) are
- * guarded by this lane's monitor. Submitters call {@link #offer}; the worker owning the lane calls
- * {@link #run()}; the thread completing an asynchronous task's stage calls {@link #resume()}; the
- * shutdown caller calls {@link #discardQueued()}. Tasks run outside the monitor. Once the shutdown
- * deadline passed, a worker starts no further task of the lane and leaves the rest to
- * {@link #discardQueued()}.
+ * <p>Threads: {@code state}, the queue ({@code head}, {@code tail}, {@link KeyedTask#next}) and
+ * {@link #nextInBucket} are guarded by the monitor of the lane's {@link LaneTable.Stripe stripe}.
+ * Submitters append through {@link LaneTable#offer}; the worker owning the lane calls {@link #run()};
+ * the thread completing an asynchronous task's stage calls {@link #resume()}; the shutdown caller
+ * calls {@link #discardQueued()}. Tasks run outside the monitor. Once the shutdown deadline passed,
+ * a worker starts no further task of the lane and leaves the rest to {@link #discardQueued()}.
  */
 final class Lane implements Runnable {
 
@@ -29,36 +29,35 @@ final class Lane implements Runnable {
 	/** Longest a worker stays on one lane before putting it back in line (checked between tasks). */
 	static final long SLICE_NANOS = 1_000_000L;
 
-	static final int NEW = 0;
-
 	static final int SCHEDULED = 1;
 
 	static final int ACTIVE = 2;
 
 	static final int RETIRED = 3;
 
-	/** {@link #offer} results. */
-	static final int ADDED = 0;
+	final Object key;
 
-	static final int ADDED_SCHEDULE = 1;
+	/** Spread hash of {@link #key}, as {@link LaneTable} computes it. */
+	final int hash;
 
-	static final int RETRY = 2;
-
-	static final int REFUSED = 3;
-
-	private final Object key;
+	private final LaneTable.Stripe stripe;
 
 	private final KeyedExecutor owner;
 
+	/** Next lane in the same bucket of the stripe's table. */
+	@Nullable Lane nextInBucket;
+
 	/** Queued tasks, linked through {@link KeyedTask#next}. */
-	private @Nullable KeyedTask head;
+	private @Nullable KeyedTask<?> head;
 
-	private @Nullable KeyedTask tail;
+	private @Nullable KeyedTask<?> tail;
 
-	private int state = NEW;
+	private int state = SCHEDULED;
 
-	Lane(Object key, KeyedExecutor owner) {
+	Lane(Object key, int hash, LaneTable.Stripe stripe, KeyedExecutor owner) {
 		this.key = key;
+		this.hash = hash;
+		this.stripe = stripe;
 		this.owner = owner;
 	}
 
@@ -66,32 +65,17 @@ final class Lane implements Runnable {
 		return this.key;
 	}
 
-	/**
-	 * Appends a task (submitter thread).
-	 * @return {@link #ADDED}; {@link #ADDED_SCHEDULE} when the caller must schedule the lane;
-	 * {@link #RETRY} when the lane retired (look the key up again); {@link #REFUSED} when the
-	 * executor is discarding work at shutdown
-	 */
-	synchronized int offer(KeyedTask task) {
-		if (this.state == RETIRED) {
-			return RETRY;
-		}
-		if (this.owner.isDiscarding()) {
-			return REFUSED;
-		}
+	/** Appends a task; the caller holds the stripe's monitor and found the lane in the stripe. */
+	void append(KeyedTask<?> task) {
 		task.lane = this;
-		if (this.tail == null) {
+		KeyedTask<?> last = this.tail;
+		if (last == null) {
 			this.head = task;
 		}
 		else {
-			this.tail.next = task;
+			last.next = task;
 		}
 		this.tail = task;
-		if (this.state == NEW) {
-			this.state = SCHEDULED;
-			return ADDED_SCHEDULE;
-		}
-		return ADDED;
 	}
 
 	/** One turn of a worker on this lane. */
@@ -99,7 +83,7 @@ final class Lane implements Runnable {
 	public void run() {
 		long sliceStart = 0;
 		for (int done = 0;;) {
-			KeyedTask task = next();
+			KeyedTask<?> task = next();
 			if (task == null) {
 				return;
 			}
@@ -140,23 +124,18 @@ final class Lane implements Runnable {
 	 * @return number of tasks discarded
 	 */
 	int discardQueued() {
-		KeyedTask discarded;
-		boolean retired = false;
-		synchronized (this) {
+		KeyedTask<?> discarded;
+		synchronized (this.stripe) {
 			discarded = this.head;
 			this.head = null;
 			this.tail = null;
-			if (this.state != ACTIVE && this.state != RETIRED) {
-				this.state = RETIRED;
-				retired = true;
+			if (this.state == SCHEDULED) {
+				retire();
 			}
-		}
-		if (retired) {
-			this.owner.removeLane(this.key, this);
 		}
 		int count = 0;
 		while (discarded != null) {
-			KeyedTask following = discarded.next;
+			KeyedTask<?> following = discarded.next;
 			discarded.next = null;
 			discarded.discard();
 			discarded = following;
@@ -165,36 +144,36 @@ final class Lane implements Runnable {
 		return count;
 	}
 
-	/** @return the next task, the lane now {@link #ACTIVE}; or null, the lane retired */
-	private @Nullable KeyedTask next() {
-		synchronized (this) {
+	/** @return the next task, the lane now {@link #ACTIVE}; or null, the lane retired or left to the shutdown */
+	private @Nullable KeyedTask<?> next() {
+		synchronized (this.stripe) {
 			if (this.state == RETIRED) {
 				return null;
 			}
-			KeyedTask task = this.head;
-			if (task != null && this.owner.isDiscarding()) {
+			KeyedTask<?> task = this.head;
+			if (task == null) {
+				retire();
+				return null;
+			}
+			if (this.owner.isDiscarding()) {
 				// past the shutdown deadline: start nothing more; the shutdown caller discards the rest
 				this.state = SCHEDULED;
 				return null;
 			}
-			if (task != null) {
-				this.head = task.next;
-				if (this.head == null) {
-					this.tail = null;
-				}
-				task.next = null;
-				this.state = ACTIVE;
-				return task;
+			KeyedTask<?> following = task.next;
+			this.head = following;
+			if (following == null) {
+				this.tail = null;
 			}
-			this.state = RETIRED;
+			task.next = null;
+			this.state = ACTIVE;
+			return task;
 		}
-		this.owner.removeLane(this.key, this);
-		return null;
 	}
 
 	/** @return true if the lane has work left and must be scheduled, false if it retired */
 	private boolean requeue() {
-		synchronized (this) {
+		synchronized (this.stripe) {
 			if (this.state == RETIRED) {
 				return false;
 			}
@@ -202,10 +181,15 @@ final class Lane implements Runnable {
 				this.state = SCHEDULED;
 				return true;
 			}
-			this.state = RETIRED;
+			retire();
+			return false;
 		}
-		this.owner.removeLane(this.key, this);
-		return false;
+	}
+
+	/** Caller holds the stripe's monitor. */
+	private void retire() {
+		this.state = RETIRED;
+		this.stripe.remove(this);
 	}
 
 	@Override

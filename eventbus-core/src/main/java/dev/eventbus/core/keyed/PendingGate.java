@@ -1,6 +1,7 @@
 package dev.eventbus.core.keyed;
 
 import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,7 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * submitter and a worker do not fight over one cache line per task: {@code reserved} is a CAS
  * counter written only by submitters (its sign bit is the closed flag, so no reservation succeeds
  * once {@link #close()} returned); released = {@code completed} + {@code skipped}, striped adders
- * written by finishing threads ({@code completed} doubles as the executor's completed-task count).
+ * written by finishing threads ({@code completed} doubles as the executor's completed-task count), plus
+ * the {@link WorkerCounters} of each worker, written only by its worker (a worker finishing a task
+ * counts there; other threads, such as the ones completing asynchronous stages, count in
+ * {@code completed}).
  * A submitter checks the bound against {@code releasedSeen}, an earlier sum of the released ones;
  * that sum only grows, so a stale one overestimates pending and the bound always holds. The sum is
  * refreshed only when the estimate says full. Only waiting takes {@code lock}; a releaser signals
@@ -40,6 +44,9 @@ final class PendingGate {
 	private final LongAdder completed = new LongAdder();
 
 	private final LongAdder skipped = new LongAdder();
+
+	/** Counters of every worker ever created (a replaced worker's counts stay). */
+	private final CopyOnWriteArrayList<WorkerCounters> workers = new CopyOnWriteArrayList<>();
 
 	/** A recent sum of completed + skipped; racy writes may lower it, which is only conservative. */
 	private volatile long releasedSeen;
@@ -136,6 +143,19 @@ final class PendingGate {
 		}
 	}
 
+	/** Like {@link #releaseCompleted()}, counted by the worker that finished the task. */
+	void releaseCompleted(WorkerCounters worker) {
+		worker.completed(); // a volatile store: ordered before the read of waiters
+		if (this.waiters > 0) {
+			signalAll();
+		}
+	}
+
+	/** @param worker counters of a new worker, summed from now on */
+	void register(WorkerCounters worker) {
+		this.workers.add(worker);
+	}
+
 	/** Gives back the room of a task that never ran (discarded, cancelled, or not accepted after all). */
 	void releaseSkipped() {
 		this.skipped.increment();
@@ -146,7 +166,11 @@ final class PendingGate {
 
 	/** @return tasks released by {@link #releaseCompleted()} */
 	long completed() {
-		return this.completed.sum();
+		long sum = this.completed.sum();
+		for (WorkerCounters worker : this.workers) {
+			sum += worker.completedCount();
+		}
+		return sum;
 	}
 
 	/** Rejects every later reservation and wakes waiting submitters (who then reject). */
@@ -171,7 +195,7 @@ final class PendingGate {
 	}
 
 	private long refreshReleased() {
-		long sum = this.completed.sum() + this.skipped.sum();
+		long sum = completed() + this.skipped.sum();
 		if (sum > this.releasedSeen) {
 			this.releasedSeen = sum;
 		}
