@@ -94,7 +94,7 @@ class EventBusKafkaAutoConfigurationTests {
 					assertThat(customizers.consumerFactories.get(0).getConfigurationProperties())
 						.containsEntry("group.id", "billing")
 						.containsEntry("metadata.max.age.ms", "20000");
-					assertThat(customizers.consumers).containsExactly("second-consumer");
+					assertThat(customizers.consumers).containsExactly("second-consumer-1");
 				}
 			});
 	}
