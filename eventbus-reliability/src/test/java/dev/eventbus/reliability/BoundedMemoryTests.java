@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,9 +36,6 @@ class BoundedMemoryTests {
 	}
 
 	@Test
-	@Disabled("Known issue for the nats transport: 27 live threads with 8 workers (jnats' connection executor "
-			+ "threads and two unnamed 'pool-N-thread-1' threads on top of the bus's own); re-enable when the "
-			+ "transport bounds them")
 	void natsBacklogIsConsumedWithWorkersPlus16Threads() {
 		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
 		Result result = consumeBacklog("nats");

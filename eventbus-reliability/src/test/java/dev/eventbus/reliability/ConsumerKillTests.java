@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +35,6 @@ class ConsumerKillTests {
 	}
 
 	@Test
-	@Disabled("Known issue for the nats transport, seen in 1 of 4 runs: after the SIGKILL the restarted consumer "
-			+ "handled later events of a key before the redelivered un-acked ones (e.g. 'key k-19: seq 36 first "
-			+ "handled after seq 41'); re-enable when the transport holds new events of a key until its "
-			+ "redeliveries are in")
 	void natsConsumerKilledMidStreamAndRestartedKeepsKeyOrder() {
 		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
 		Verifier.Report report = killAndRestart("nats");

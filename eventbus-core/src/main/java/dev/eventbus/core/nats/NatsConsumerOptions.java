@@ -21,8 +21,11 @@ import java.time.Duration;
  * the same time. With {@link #singleActive()} (the default) the instances of a group elect one
  * active puller per topic through a lease in the JetStream key-value bucket
  * {@value NatsConsumerOptions#LEASE_BUCKET}; the others stand by and take over when the lease is
- * released (graceful close) or expires ({@link #leaseTtl()} after a crash). Turn it off only when
- * per-key order across instances does not matter.
+ * released (graceful close) or expires ({@link #leaseTtl()} after a crash). When the previous owner
+ * left messages un-acknowledged (a crash, or a close that timed out), the new owner pulls only once
+ * {@link #ackWait()} (plus a second) has passed since the takeover: JetStream then redelivers those
+ * messages before newer ones, which keeps per-key order. Turn single-active off only when per-key
+ * order across instances does not matter.
  */
 public final class NatsConsumerOptions {
 

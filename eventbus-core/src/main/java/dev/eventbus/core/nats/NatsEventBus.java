@@ -11,8 +11,12 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -78,6 +82,9 @@ public final class NatsEventBus implements EventBus {
 
 	private static final AtomicInteger THREADS = new AtomicInteger();
 
+	/** How long jnats' connect thread stays without work before it ends. */
+	private static final Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(1);
+
 	private final NatsOptions options;
 
 	/** The shared executor, or an own one created at the first subscribe; guarded by {@code this}. */
@@ -107,9 +114,20 @@ public final class NatsEventBus implements EventBus {
 
 	private final NatsPublisher publisher;
 
+	/**
+	 * Non-blocking periodic and delayed work: ack-deadline keep-alives, retry back-offs and jnats'
+	 * timers (pings, request cleanup).
+	 */
 	private final ScheduledExecutorService scheduler;
 
+	/**
+	 * Work that calls the server and may wait for it (lease ticks, lag refresh), and jnats'
+	 * connection and error listener callbacks, in order, on one thread.
+	 */
 	private final ScheduledExecutorService maintenance;
+
+	/** jnats' connect and reconnect attempts; one thread, ended when idle. */
+	private final ExecutorService connects;
 
 	private final Map<String, NatsSubscription> subscriptions = new ConcurrentHashMap<>();
 
@@ -126,12 +144,27 @@ public final class NatsEventBus implements EventBus {
 		this.source = builder.source;
 		this.shutdownTimeout = builder.shutdownTimeout;
 		this.monitor = new NatsConnectionMonitor(this.options.connectionName());
-		Options.Builder clientOptions = NatsClientConfig.connectionOptionsBuilder(this.options, this.monitor,
-				this.monitor);
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, named("eventbus-nats-scheduler-"));
+		scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
+		ScheduledThreadPoolExecutor maintenance = new ScheduledThreadPoolExecutor(1, named("eventbus-nats-maintenance-"));
+		maintenance.setRemoveOnCancelPolicy(true);
+		this.maintenance = maintenance;
+		this.connects = idleEnding(named("eventbus-nats-connect-"));
+		// Instead of three more scheduler threads and two unnamed single-thread executors for the life
+		// of the connection: jnats' timers share the bus's scheduler, its listener callbacks (logging
+		// only; the status is read from the connection) run on the maintenance thread, and its connect
+		// attempts on a named thread that ends when idle.
+		Options.Builder clientOptions = NatsClientConfig
+			.connectionOptionsBuilder(this.options, this.monitor, this.monitor)
+			.scheduledExecutor(this.scheduler)
+			.callbackExecutor(this.maintenance)
+			.connectExecutor(this.connects);
 		try {
 			builder.connectionOptionsCustomizers.forEach((customizer) -> customizer.accept(clientOptions));
 		}
 		catch (RuntimeException ex) {
+			shutdownOwnedThreads();
 			closeOwnedExecutor();
 			throw ex;
 		}
@@ -141,6 +174,7 @@ public final class NatsEventBus implements EventBus {
 			this.management = this.connection.jetStreamManagement(NatsClientConfig.jetStreamOptions(this.options));
 		}
 		catch (IOException ex) {
+			shutdownOwnedThreads();
 			closeOwnedExecutor();
 			throw new EventBusException("Could not connect to NATS " + this.options.servers() + " as '"
 					+ this.options.connectionName() + "' within connection-timeout " + this.options.connectionTimeout()
@@ -148,26 +182,13 @@ public final class NatsEventBus implements EventBus {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			shutdownOwnedThreads();
 			closeOwnedExecutor();
 			throw new EventBusException("Interrupted while connecting to NATS " + this.options.servers(), ex);
 		}
 		this.streams = new NatsStreamProvisioner(this.management, this.options.stream());
 		this.publisher = new NatsPublisher(this.jetStream, this.streams, this.options.publish(), this.observer,
 				() -> this.monitor.status(this.connection).state());
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, (task) -> {
-			Thread thread = new Thread(task, "eventbus-nats-scheduler-" + THREADS.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		scheduler.setRemoveOnCancelPolicy(true);
-		this.scheduler = scheduler;
-		ScheduledThreadPoolExecutor maintenance = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "eventbus-nats-maintenance-" + THREADS.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		maintenance.setRemoveOnCancelPolicy(true);
-		this.maintenance = maintenance;
 	}
 
 	/**
@@ -346,8 +367,6 @@ public final class NatsEventBus implements EventBus {
 			subscription.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		}
 		this.publisher.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-		this.scheduler.shutdownNow();
-		this.maintenance.shutdownNow();
 		try {
 			this.connection.flush(Duration.ofSeconds(1));
 		}
@@ -360,7 +379,32 @@ public final class NatsEventBus implements EventBus {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		// After the connection: jnats cancels its timers and reports CLOSED on these while closing.
+		shutdownOwnedThreads();
 		closeOwnedExecutor();
+	}
+
+	private void shutdownOwnedThreads() {
+		this.scheduler.shutdownNow();
+		// Periodic tasks are dropped; a queued CLOSED callback still runs.
+		this.maintenance.shutdown();
+		this.connects.shutdownNow();
+	}
+
+	private static ThreadFactory named(String prefix) {
+		return (task) -> {
+			Thread thread = new Thread(task, prefix + THREADS.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** One thread running tasks in order, ended after {@link #IDLE_THREAD_KEEP_ALIVE} without work. */
+	private static ExecutorService idleEnding(ThreadFactory threads) {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, IDLE_THREAD_KEEP_ALIVE.toMillis(),
+				TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	private synchronized KeyedExecutor executor() {

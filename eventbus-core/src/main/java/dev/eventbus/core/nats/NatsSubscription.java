@@ -10,6 +10,7 @@ import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.support.SubscriptionDispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,14 +101,27 @@ final class NatsSubscription implements Subscription {
 		boolean known = true;
 		for (NatsTopicConsumer consumer : this.consumers) {
 			NatsLease lease = consumer.lease();
+			boolean takingOver = false;
 			if (lease != null) {
 				lease.tick();
-				if (lease.held()) {
+				if (!lease.held()) {
+					consumer.leaseNotHeld();
+				}
+				else if (consumer.takeoverChecked()) {
 					consumer.signal();
+				}
+				else {
+					takingOver = true;
 				}
 			}
 			try {
-				total += this.management.getConsumerInfo(consumer.stream(), consumer.durable()).getNumPending();
+				// Read after the lease tick: on a takeover, what the previous owner left un-acknowledged.
+				ConsumerInfo info = this.management.getConsumerInfo(consumer.stream(), consumer.durable());
+				total += info.getNumPending();
+				if (takingOver) {
+					consumer.checkTakeover(info.getNumAckPending(),
+							(info.getConsumerConfiguration() != null) ? info.getConsumerConfiguration().getAckWait() : null);
+				}
 			}
 			catch (JetStreamApiException ex) {
 				known = false;

@@ -38,18 +38,24 @@ import org.slf4j.LoggerFactory;
  * message only when its dispatch future completed (handled or dead-lettered). Never naks.
  *
  * <p>Backpressure: no pull request is sent while the connection is down, the subscription is paused,
- * the executor is above its high watermark, this instance is a single-active standby, or
- * {@code max-ack-pending} messages are un-acknowledged; a pull asks for at most the room left.
+ * the executor is above its high watermark, this instance is a single-active standby (or just took
+ * over and waits for the previous owner's un-acknowledged messages to be redelivered, see
+ * {@link #checkTakeover(long, Duration)}), or {@code max-ack-pending} messages are un-acknowledged; a
+ * pull asks for at most the room left.
  *
  * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
  * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
- * {@code +WPI} (in progress) for every un-acknowledged message.
+ * {@code +WPI} (in progress) for every un-acknowledged message; the maintenance thread sets the
+ * takeover state that the fetch thread reads before pulling.
  */
 final class NatsTopicConsumer implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsTopicConsumer.class);
 
 	private static final Duration DISPATCH_WAIT = Duration.ofMillis(200);
+
+	/** Added to ack-wait when waiting for a previous owner's messages to be redelivered. */
+	private static final Duration REDELIVERY_MARGIN = Duration.ofSeconds(1);
 
 	private final String topic;
 
@@ -91,6 +97,24 @@ final class NatsTopicConsumer implements Runnable {
 	private volatile boolean stopping;
 
 	private volatile boolean rebind;
+
+	/**
+	 * Whether the maintenance task checked the durable consumer since this instance acquired the
+	 * lease (see {@link #checkTakeover(long, Duration)}); no pull before. Written by the maintenance
+	 * thread.
+	 */
+	private volatile boolean takeoverChecked;
+
+	/** Whether pulls wait until {@link #redeliveryWaitEnd} (a {@code System.nanoTime()}). */
+	private volatile boolean awaitingRedelivery;
+
+	private volatile long redeliveryWaitEnd;
+
+	/**
+	 * When the takeover check first saw another owner's un-acknowledged messages ({@code System.nanoTime()},
+	 * 0: not yet). Maintenance thread only.
+	 */
+	private long takeoverSince;
 
 	private @Nullable JetStreamSubscription subscription;
 
@@ -193,8 +217,72 @@ final class NatsTopicConsumer implements Runnable {
 
 	private boolean mayPull() {
 		// Not while disconnected: pulls would pile up in the reconnect buffer and all be answered at once.
-		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && !this.owner.isPaused() && (this.lease == null || this.lease.held()) && !this.executor.isUnderPressure()
-				&& this.inFlight.size() < this.options.maxAckPending();
+		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && !this.owner.isPaused()
+				&& active() && !this.executor.isUnderPressure() && this.inFlight.size() < this.options.maxAckPending();
+	}
+
+	/** @return whether this instance is the active consumer and no previous owner's redeliveries are due */
+	private boolean active() {
+		if (this.lease == null) {
+			return true;
+		}
+		if (!this.lease.held() || !this.takeoverChecked) {
+			return false;
+		}
+		return !this.awaitingRedelivery || System.nanoTime() - this.redeliveryWaitEnd >= 0;
+	}
+
+	/** @return whether {@link #checkTakeover(long, Duration)} is done since the lease was acquired */
+	boolean takeoverChecked() {
+		return this.takeoverChecked;
+	}
+
+	/** The lease is not held (lost, or not acquired yet). Maintenance thread. */
+	void leaseNotHeld() {
+		this.takeoverChecked = false;
+		this.takeoverSince = 0;
+	}
+
+	/**
+	 * Called by the maintenance task after this instance acquired the lease, with the durable
+	 * consumer's count of delivered and un-acknowledged messages, until the check is done. More than
+	 * this instance holds means that a previous owner died (or closed) with messages un-acknowledged.
+	 * JetStream redelivers them only when their ack-wait ran out (at the latest ack-wait after the
+	 * takeover: the previous owner extended deadlines only while it held the lease) and then hands
+	 * redeliveries out before new messages. Pulling earlier would run newer events of their keys first,
+	 * so the first pull waits until ack-wait (plus a margin) has passed since the takeover.
+	 *
+	 * <p>After a graceful handover everything was acknowledged and pulling starts at once. As the
+	 * server may count the previous owner's last acks a moment after its lease was released, a count
+	 * above this instance's is confirmed once more at the next maintenance tick before waiting.
+	 * @param ackPending the durable consumer's {@code num_ack_pending}, read after the lease tick
+	 * @param serverAckWait the durable consumer's ack-wait on the server (it may differ from this
+	 * instance's setting when another version created it), or {@code null} when unknown
+	 */
+	void checkTakeover(long ackPending, @Nullable Duration serverAckWait) {
+		long now = System.nanoTime();
+		long foreign = ackPending - this.inFlight.size();
+		if (foreign <= 0) {
+			this.awaitingRedelivery = false;
+		}
+		else if (this.takeoverSince == 0) {
+			this.takeoverSince = (now == 0) ? 1 : now;
+			return;
+		}
+		else {
+			Duration ackWait = this.options.ackWait();
+			if (serverAckWait != null && serverAckWait.compareTo(ackWait) > 0) {
+				ackWait = serverAckWait;
+			}
+			Duration wait = ackWait.plus(REDELIVERY_MARGIN);
+			this.redeliveryWaitEnd = this.takeoverSince + wait.toNanos();
+			this.awaitingRedelivery = true;
+			logger.info("NATS consumer '{}' on '{}': took over with {} events un-acknowledged by the previous "
+					+ "owner; first pull {} after the takeover, when they are redelivered, to keep per-key order",
+					this.durable, this.subject, foreign, wait);
+		}
+		this.takeoverChecked = true;
+		signal();
 	}
 
 	private JetStreamSubscription subscription() throws IOException, JetStreamApiException {
