@@ -170,13 +170,7 @@ public final class KafkaEventBus implements EventBus {
 		Objects.requireNonNull(payloadType, "payloadType must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		Objects.requireNonNull(listener, "listener must not be null");
-		if (topics.isEmpty()) {
-			throw new IllegalArgumentException("subscribe needs at least one topic");
-		}
-		List<String> names = new ArrayList<>();
-		for (String topic : topics) {
-			names.add(Topics.validate(topic));
-		}
+		List<String> names = Topics.validateAll(topics);
 		if (this.closed.get()) {
 			throw new IllegalStateException("cannot subscribe to " + names + ": the Kafka event bus is closed");
 		}

@@ -214,15 +214,7 @@ public final class MemoryEventBus implements EventBus {
 		Objects.requireNonNull(payloadType, "payloadType must not be null");
 		Objects.requireNonNull(subscriptionOptions, "options must not be null");
 		Objects.requireNonNull(listener, "listener must not be null");
-		if (topicNames.isEmpty()) {
-			throw new IllegalArgumentException("topics must name at least one topic to subscribe to");
-		}
-		List<String> names = new ArrayList<>();
-		for (String name : topicNames) {
-			if (!names.contains(Topics.validate(name))) {
-				names.add(name);
-			}
-		}
+		List<String> names = Topics.validateAll(topicNames);
 		if (this.closed.get()) {
 			throw new IllegalStateException("the memory event bus is closed; subscribe on a bus that is open");
 		}

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -216,11 +215,7 @@ public final class NatsEventBus implements EventBus {
 		Objects.requireNonNull(payloadType, "payloadType must not be null");
 		Objects.requireNonNull(options, "options must not be null");
 		Objects.requireNonNull(listener, "listener must not be null");
-		if (topics == null || topics.isEmpty()) {
-			throw new InvalidEnvelopeException("topics", "subscribe needs at least one topic");
-		}
-		List<String> unique = new ArrayList<>(new LinkedHashSet<>(topics));
-		unique.forEach(Topics::validate);
+		List<String> unique = Topics.validateAll(topics);
 		if (this.closed) {
 			throw new EventBusException("NATS event bus is closed; cannot subscribe to " + unique);
 		}

@@ -1,5 +1,9 @@
 package dev.eventbus.core.support;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.eventbus.core.api.InvalidEnvelopeException;
@@ -39,6 +43,24 @@ public final class Topics {
 					"topic '" + topic + "' is invalid: it must not start or end with '.' or contain '..'");
 		}
 		return topic;
+	}
+
+	/**
+	 * Validates the topics of a subscription; every transport's {@code subscribe} uses it.
+	 * @param topics topic names from the application
+	 * @return the topics in their given order, each once
+	 * @throws InvalidEnvelopeException (field {@code topics}) when there is none, or (field
+	 * {@code topic}) naming the first invalid one
+	 */
+	public static List<String> validateAll(@Nullable Collection<String> topics) {
+		if (topics == null || topics.isEmpty()) {
+			throw new InvalidEnvelopeException("topics", "subscribe needs at least one topic");
+		}
+		LinkedHashSet<String> unique = new LinkedHashSet<>();
+		for (String topic : topics) {
+			unique.add(validate(topic));
+		}
+		return new ArrayList<>(unique);
 	}
 
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TopicsTest {
@@ -54,6 +55,27 @@ class TopicsTest {
 					assertThat(ex.field()).isEqualTo("topic");
 					assertThat(ex.getMessage()).startsWith(message);
 				});
+	}
+
+	@Test
+	void validateAllKeepsTheGivenOrderAndDropsRepeats() {
+		assertThat(Topics.validateAll(java.util.List.of("orders", "payments", "orders"))).containsExactly("orders",
+				"payments");
+	}
+
+	@Test
+	void validateAllRejectsNoTopicsNamingTheArgument() {
+		assertThatExceptionOfType(InvalidEnvelopeException.class)
+			.isThrownBy(() -> Topics.validateAll(java.util.List.of()))
+			.satisfies((ex) -> assertThat(ex.field()).isEqualTo("topics"))
+			.withMessage("subscribe needs at least one topic");
+	}
+
+	@Test
+	void validateAllNamesTheFirstInvalidTopic() {
+		assertThatExceptionOfType(InvalidEnvelopeException.class)
+			.isThrownBy(() -> Topics.validateAll(java.util.List.of("orders", "bad topic")))
+			.withMessageContaining("'bad topic'");
 	}
 
 }
