@@ -10,6 +10,7 @@ import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
 import dev.eventbus.core.resilience.CircuitBreakerEventBus;
+import dev.eventbus.core.support.ForwardingEventBus;
 
 /**
  * What every transport auto-configuration needs to build its bus (bean
@@ -93,18 +94,7 @@ public final class EventBusComponents {
 	 * @return the innermost bus
 	 */
 	public static EventBus unwrap(EventBus bus) {
-		EventBus current = bus;
-		while (true) {
-			if (current instanceof CustomizingEventBus customizing) {
-				current = customizing.delegate();
-			}
-			else if (current instanceof CircuitBreakerEventBus breaker) {
-				current = breaker.delegate();
-			}
-			else {
-				return current;
-			}
-		}
+		return ForwardingEventBus.unwrap(bus);
 	}
 
 }

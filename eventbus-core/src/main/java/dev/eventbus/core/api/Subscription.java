@@ -3,6 +3,8 @@ package dev.eventbus.core.api;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A running subscription of a listener to topics. Thread-safe.
  */
@@ -20,7 +22,11 @@ public interface Subscription extends AutoCloseable {
 		/** Closed by the application or the bus. */
 		CLOSED,
 
-		/** Stopped by an error it could not recover from (see the log). */
+		/**
+		 * Stopped by an error it could not recover from ({@link Subscription#failure()}): the broker
+		 * refused the credentials, or a handler threw a {@link VirtualMachineError}. It fetches nothing
+		 * more; what it had not finished is left for redelivery. Close it and subscribe again.
+		 */
 		FAILED
 
 	}
@@ -36,6 +42,14 @@ public interface Subscription extends AutoCloseable {
 
 	/** @return current state */
 	State state();
+
+	/**
+	 * Why the subscription is {@link State#FAILED}.
+	 * @return the error that stopped it, or null when it did not fail
+	 */
+	default @Nullable Throwable failure() {
+		return null;
+	}
 
 	/** Stops fetching new events; events already handed to the executor still run. Idempotent. */
 	void pause();

@@ -200,7 +200,7 @@ public final class KafkaEventBus implements EventBus {
 	}
 
 	private CompletableFuture<?> publishDeadLetter(DeadLetter deadLetter) {
-		WireMessage message = deadLetter.toWireMessage();
+		WireMessage message = deadLetter.toWireMessage(HeaderStyle.KAFKA);
 		String eventId = message.header(HeaderStyle.KAFKA.header("id"));
 		return this.publisher.send(DeadLetter.kafkaTopic(deadLetter.original().topic()), message,
 				(eventId != null) ? eventId : "");
@@ -212,6 +212,11 @@ public final class KafkaEventBus implements EventBus {
 		if (lagTask != null) {
 			lagTask.cancel(false);
 		}
+	}
+
+	@Override
+	public String deadLetterTopic(String topic) {
+		return DeadLetter.kafkaTopic(topic);
 	}
 
 	@Override

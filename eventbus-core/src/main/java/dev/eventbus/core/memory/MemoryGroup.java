@@ -2,12 +2,16 @@ package dev.eventbus.core.memory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -71,6 +75,9 @@ final class MemoryGroup implements Runnable {
 
 	private final Map<String, KeyState> keys = new HashMap<>();
 
+	/** Events handed to members and not finished; identity set, guarded by the topic lock. */
+	private final Set<Pick> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
+
 	private final PriorityQueue<InboundMessage> redelivery = new PriorityQueue<>(
 			Comparator.comparingLong((InboundMessage message) -> Objects.requireNonNull(message.offset())));
 
@@ -100,9 +107,6 @@ final class MemoryGroup implements Runnable {
 		/** Hands an event to its dispatcher; see {@link dev.eventbus.core.support.SubscriptionDispatcher#dispatch}. */
 		CompletableFuture<Outcome> dispatch(InboundMessage message, Duration maxWait);
 
-		/** Told after each of its events finished (on the completing thread), without the topic lock. */
-		void finished();
-
 	}
 
 	void start() {
@@ -129,10 +133,26 @@ final class MemoryGroup implements Runnable {
 		}
 	}
 
+	/**
+	 * Removes a member. Events still in flight at it (a handler that outlived the close timeout) are
+	 * abandoned: delivered again to another member, their keys free; whatever the old member's
+	 * handler still does with them later is ignored here (at-least-once, as on a real broker whose
+	 * consumer left the group without committing).
+	 */
 	void remove(Member member) {
 		this.topic.lock.lock();
 		try {
 			this.members.remove(member);
+			for (Iterator<Pick> picks = this.inFlight.iterator(); picks.hasNext();) {
+				Pick pick = picks.next();
+				if (pick.member == member) {
+					picks.remove();
+					if (this.running) {
+						this.redelivery.add(pick.message);
+					}
+					release(pick);
+				}
+			}
 			this.topic.changed.signalAll();
 		}
 		finally {
@@ -211,7 +231,9 @@ final class MemoryGroup implements Runnable {
 						if (aggregate != null) {
 							this.keys.computeIfAbsent(aggregate, (key) -> new KeyState(member)).inFlight++;
 						}
-						return new Pick(message, aggregate, member);
+						Pick pick = new Pick(message, aggregate, member);
+						this.inFlight.add(pick);
+						return pick;
 					}
 				}
 			}
@@ -275,6 +297,7 @@ final class MemoryGroup implements Runnable {
 				logger.error("Handing event at offset {} of memory topic '{}' to group '{}' failed; retrying",
 						pick.message.offset(), this.topic.name, this.name, failure);
 			}
+			this.inFlight.remove(pick);
 			this.redelivery.add(pick.message);
 			release(pick);
 			this.topic.awaitChange(DISPATCH_WAIT.toNanos());
@@ -287,6 +310,10 @@ final class MemoryGroup implements Runnable {
 	private void completed(Pick pick, @Nullable Throwable error) {
 		this.topic.lock.lock();
 		try {
+			if (!this.inFlight.remove(pick)) {
+				// Abandoned when its member left: already put back and released.
+				return;
+			}
 			if (error != null) {
 				if (this.running) {
 					logger.debug("Event at offset {} of memory topic '{}' did not finish in group '{}' ({}); "
@@ -304,7 +331,6 @@ final class MemoryGroup implements Runnable {
 		finally {
 			this.topic.lock.unlock();
 		}
-		pick.member.finished();
 	}
 
 	/** Called with the topic lock held. */

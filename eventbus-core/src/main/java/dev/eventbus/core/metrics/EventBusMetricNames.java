@@ -129,11 +129,7 @@ public final class EventBusMetricNames {
 		if (error == null) {
 			return NONE;
 		}
-		Throwable cause = error;
-		while ((cause instanceof java.util.concurrent.CompletionException
-				|| cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
+		Throwable cause = dev.eventbus.core.api.EventBusException.unwrap(error);
 		String name = cause.getClass().getSimpleName();
 		return name.isEmpty() ? cause.getClass().getName() : name;
 	}

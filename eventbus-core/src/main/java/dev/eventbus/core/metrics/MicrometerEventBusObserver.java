@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.PublishRejectedException;
 
 /**
@@ -50,7 +51,7 @@ public final class MicrometerEventBusObserver implements EventBusObserver {
 	@Override
 	public void published(String transport, String topic, long nanos, @Nullable Throwable error) {
 		String outcome = (error == null) ? EventBusMetricNames.OUTCOME_SUCCESS
-				: (unwrap(error) instanceof PublishRejectedException) ? EventBusMetricNames.OUTCOME_REJECTED
+				: (EventBusException.unwrap(error) instanceof PublishRejectedException) ? EventBusMetricNames.OUTCOME_REJECTED
 						: EventBusMetricNames.OUTCOME_FAILURE;
 		record(EventBusMetricNames.PUBLISH, transport, topic, null, outcome, error, nanos);
 	}
@@ -105,15 +106,6 @@ public final class MicrometerEventBusObserver implements EventBusObserver {
 		tags = tags.and(EventBusMetricNames.TAG_OUTCOME, key.outcome).and(EventBusMetricNames.TAG_EXCEPTION,
 				key.exception);
 		return Timer.builder(meter.name()).description(meter.description()).tags(tags).register(this.registry);
-	}
-
-	private static Throwable unwrap(Throwable error) {
-		Throwable cause = error;
-		while ((cause instanceof java.util.concurrent.CompletionException
-				|| cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause;
 	}
 
 	private record TimerKey(String name, String transport, String topic, @Nullable String group, String outcome,

@@ -274,7 +274,7 @@ public final class NatsEventBus implements EventBus {
 		Long sequence = deadLetter.original().streamSequence();
 		String messageId = "dlt-" + deadLetter.group() + "-" + deadLetter.original().topic() + "-" + sequence;
 		return this.publisher.publish(DeadLetter.natsSubject(deadLetter.original().topic()), subject, messageId,
-				deadLetter.toWireMessage(), false);
+				deadLetter.toWireMessage(HeaderStyle.NATS), false);
 	}
 
 	private KeyValue leaseBucket() {
@@ -310,6 +310,11 @@ public final class NatsEventBus implements EventBus {
 			}
 			return this.leases;
 		}
+	}
+
+	@Override
+	public String deadLetterTopic(String topic) {
+		return DeadLetter.natsSubject(topic);
 	}
 
 	@Override

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -180,7 +178,7 @@ final class NatsPublisher {
 	}
 
 	private PublishException translate(String topic, String subject, Throwable error) {
-		Throwable cause = unwrap(error);
+		Throwable cause = EventBusException.unwrap(error);
 		for (Throwable link = cause; link != null; link = link.getCause()) {
 			if (link instanceof JetStreamApiException) {
 				cause = link;
@@ -206,17 +204,8 @@ final class NatsPublisher {
 		return new PublishException(topic, "NATS publish to subject '" + subject + "' failed: " + cause, cause);
 	}
 
-	private static Throwable unwrap(Throwable error) {
-		Throwable current = error;
-		while ((current instanceof CompletionException || current instanceof ExecutionException)
-				&& current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
-	}
-
 	static @Nullable Throwable rootCause(@Nullable Throwable error) {
-		return (error != null) ? unwrap(error) : null;
+		return (error != null) ? EventBusException.unwrap(error) : null;
 	}
 
 }

@@ -1,25 +1,20 @@
 package dev.eventbus.core.resilience;
 
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import dev.eventbus.core.api.CircuitBreakerOpenException;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
-import dev.eventbus.core.api.EventListener;
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.SerializationException;
-import dev.eventbus.core.api.Subscription;
-import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.support.ForwardingEventBus;
 
 /**
  * Decorates any {@link EventBus} with a resilience4j {@link CircuitBreaker} around
@@ -33,16 +28,14 @@ import dev.eventbus.core.metrics.EventBusObserver;
  * <p>Thread-safe: the breaker is thread-safe and the decorator holds no other mutable state.
  * Outcomes are recorded on the thread that completes the delegate's future.
  */
-public final class CircuitBreakerEventBus implements EventBus {
-
-	private final EventBus delegate;
+public final class CircuitBreakerEventBus extends ForwardingEventBus {
 
 	private final CircuitBreaker circuitBreaker;
 
 	private final EventBusObserver observer;
 
 	private CircuitBreakerEventBus(EventBus delegate, CircuitBreaker circuitBreaker, EventBusObserver observer) {
-		this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+		super(delegate);
 		this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker must not be null");
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
 	}
@@ -63,24 +56,19 @@ public final class CircuitBreakerEventBus implements EventBus {
 		return this.circuitBreaker;
 	}
 
-	/** @return the decorated bus */
-	public EventBus delegate() {
-		return this.delegate;
-	}
-
 	@Override
 	public CompletableFuture<PublishReceipt> publish(String topic, Envelope<?> envelope) {
 		if (!this.circuitBreaker.tryAcquirePermission()) {
 			CircuitBreakerOpenException rejected = new CircuitBreakerOpenException(topic,
 					this.circuitBreaker.getName(), this.circuitBreaker.getState().name(),
 					this.circuitBreaker.getMetrics().getFailureRate(), waitInOpenState());
-			this.observer.published(this.delegate.transport(), topic, 0, rejected);
+			this.observer.published(delegate().transport(), topic, 0, rejected);
 			return CompletableFuture.failedFuture(rejected);
 		}
 		long start = this.circuitBreaker.getCurrentTimestamp();
 		CompletableFuture<PublishReceipt> result;
 		try {
-			result = this.delegate.publish(topic, envelope);
+			result = delegate().publish(topic, envelope);
 		}
 		catch (InvalidEnvelopeException | SerializationException ex) {
 			this.circuitBreaker.releasePermission();
@@ -96,7 +84,7 @@ public final class CircuitBreakerEventBus implements EventBus {
 				this.circuitBreaker.onSuccess(duration, this.circuitBreaker.getTimestampUnit());
 			}
 			else {
-				Throwable cause = unwrap(error);
+				Throwable cause = EventBusException.unwrap(error);
 				if (cause instanceof InvalidEnvelopeException || cause instanceof SerializationException) {
 					this.circuitBreaker.releasePermission();
 				}
@@ -108,29 +96,8 @@ public final class CircuitBreakerEventBus implements EventBus {
 	}
 
 	@Override
-	public <T> Subscription subscribe(Collection<String> topics, Class<T> payloadType, SubscriptionOptions options,
-			EventListener<? super T> listener) {
-		return this.delegate.subscribe(topics, payloadType, options, listener);
-	}
-
-	@Override
-	public List<Subscription> subscriptions() {
-		return this.delegate.subscriptions();
-	}
-
-	@Override
-	public String transport() {
-		return this.delegate.transport();
-	}
-
-	@Override
-	public void close() {
-		this.delegate.close();
-	}
-
-	@Override
 	public String toString() {
-		return "CircuitBreakerEventBus{" + this.delegate + ", breaker=" + this.circuitBreaker.getName() + "}";
+		return "CircuitBreakerEventBus{" + delegate() + ", breaker=" + this.circuitBreaker.getName() + "}";
 	}
 
 	private Duration waitInOpenState() {
@@ -140,15 +107,6 @@ public final class CircuitBreakerEventBus implements EventBus {
 
 	private long elapsed(long start) {
 		return Math.max(0, this.circuitBreaker.getCurrentTimestamp() - start);
-	}
-
-	private static Throwable unwrap(Throwable error) {
-		Throwable cause = error;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return cause;
 	}
 
 }

@@ -1,16 +1,21 @@
 package dev.eventbus.core.support;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.eventbus.core.api.DeadLetterRecord;
+import dev.eventbus.core.api.EventIds;
+import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.WireMessage;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A message that failed every attempt, or could not be decoded, with the reason. Its
- * {@link #toWireMessage() wire form} is the original message (key, headers, payload unchanged) plus
- * the {@code eventbus-dlt-*} headers below.
+ * {@link #toWireMessage(HeaderStyle) wire form} is the original message (key, headers, payload) plus
+ * the {@code eventbus-dlt-*} headers of {@link DeadLetterRecord}, the public view applications read.
  *
  * @param original the message as consumed
  * @param reason {@link #REASON_FAILED} or {@link #REASON_POISON}
@@ -22,41 +27,47 @@ import org.jspecify.annotations.Nullable;
 public record DeadLetter(InboundMessage original, String reason, String exceptionClass, String exceptionMessage,
 		int attempts, String group) {
 
-	/** The handler failed every attempt. */
-	public static final String REASON_FAILED = "failed";
+	/** See {@link DeadLetterRecord#REASON_FAILED}. */
+	public static final String REASON_FAILED = DeadLetterRecord.REASON_FAILED;
 
-	/** The message could not be decoded or was not acceptable (undecodable, unknown type, missing header). */
-	public static final String REASON_POISON = "poison";
+	/** See {@link DeadLetterRecord#REASON_POISON}. */
+	public static final String REASON_POISON = DeadLetterRecord.REASON_POISON;
 
-	/** Header: topic the message was consumed from. */
-	public static final String HEADER_ORIGINAL_TOPIC = "eventbus-dlt-original-topic";
+	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_TOPIC}. */
+	public static final String HEADER_ORIGINAL_TOPIC = DeadLetterRecord.HEADER_ORIGINAL_TOPIC;
 
-	/** Header: Kafka partition of the original record. */
-	public static final String HEADER_ORIGINAL_PARTITION = "eventbus-dlt-original-partition";
+	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_PARTITION}. */
+	public static final String HEADER_ORIGINAL_PARTITION = DeadLetterRecord.HEADER_ORIGINAL_PARTITION;
 
-	/** Header: Kafka offset (or memory position) of the original record. */
-	public static final String HEADER_ORIGINAL_OFFSET = "eventbus-dlt-original-offset";
+	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_OFFSET}. */
+	public static final String HEADER_ORIGINAL_OFFSET = DeadLetterRecord.HEADER_ORIGINAL_OFFSET;
 
-	/** Header: JetStream stream sequence of the original message. */
-	public static final String HEADER_ORIGINAL_SEQUENCE = "eventbus-dlt-original-sequence";
+	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_SEQUENCE}. */
+	public static final String HEADER_ORIGINAL_SEQUENCE = DeadLetterRecord.HEADER_ORIGINAL_SEQUENCE;
 
-	/** Header: class name of the last exception. */
-	public static final String HEADER_EXCEPTION_CLASS = "eventbus-dlt-exception-class";
+	/** See {@link DeadLetterRecord#HEADER_EXCEPTION_CLASS}. */
+	public static final String HEADER_EXCEPTION_CLASS = DeadLetterRecord.HEADER_EXCEPTION_CLASS;
 
-	/** Header: message of the last exception, truncated to {@value #MAX_MESSAGE_LENGTH} characters. */
-	public static final String HEADER_EXCEPTION_MESSAGE = "eventbus-dlt-exception-message";
+	/** See {@link DeadLetterRecord#HEADER_EXCEPTION_MESSAGE}. */
+	public static final String HEADER_EXCEPTION_MESSAGE = DeadLetterRecord.HEADER_EXCEPTION_MESSAGE;
 
-	/** Header: number of handler attempts. */
-	public static final String HEADER_ATTEMPTS = "eventbus-dlt-attempts";
+	/** See {@link DeadLetterRecord#HEADER_ATTEMPTS}. */
+	public static final String HEADER_ATTEMPTS = DeadLetterRecord.HEADER_ATTEMPTS;
 
-	/** Header: {@code failed} or {@code poison}. */
-	public static final String HEADER_REASON = "eventbus-dlt-reason";
+	/** See {@link DeadLetterRecord#HEADER_REASON}. */
+	public static final String HEADER_REASON = DeadLetterRecord.HEADER_REASON;
 
-	/** Header: consumer group that dead-lettered it. */
-	public static final String HEADER_GROUP = "eventbus-dlt-group";
+	/** See {@link DeadLetterRecord#HEADER_GROUP}. */
+	public static final String HEADER_GROUP = DeadLetterRecord.HEADER_GROUP;
 
-	/** Longest exception message copied into a header. */
-	public static final int MAX_MESSAGE_LENGTH = 1024;
+	/** See {@link DeadLetterRecord#MAX_MESSAGE_LENGTH}. */
+	public static final int MAX_MESSAGE_LENGTH = DeadLetterRecord.MAX_MESSAGE_LENGTH;
+
+	/** CloudEvents type given to a dead letter whose original had none. */
+	public static final String FOREIGN_TYPE = "dev.eventbus.DeadLetter";
+
+	/** CloudEvents source given to a dead letter whose original had none. */
+	public static final String FOREIGN_SOURCE = "eventbus";
 
 	/**
 	 * Kafka and memory dead-letter topic of a topic.
@@ -78,11 +89,17 @@ public record DeadLetter(InboundMessage original, String reason, String exceptio
 
 	/**
 	 * The message to publish: the original key, headers and payload plus the dead-letter headers.
-	 * Header values contain no control characters (line breaks in the message become spaces).
+	 * Header values contain no control characters (line breaks in the message become spaces). The
+	 * CloudEvents attributes a consumer needs ({@code specversion}, {@code id}, {@code type},
+	 * {@code source}) are filled in where the original lacked them or had them malformed, and a
+	 * malformed {@code time} is dropped, so that the dead letter itself is a valid event: reading the
+	 * dead-letter topic through the bus never turns it into poison again.
+	 * @param style header naming of the transport
 	 * @return the wire message
 	 */
-	public WireMessage toWireMessage() {
+	public WireMessage toWireMessage(HeaderStyle style) {
 		Map<String, String> headers = new LinkedHashMap<>(this.original.wire().headers());
+		repairCloudEvents(headers, style);
 		headers.put(HEADER_ORIGINAL_TOPIC, this.original.topic());
 		putIfPresent(headers, HEADER_ORIGINAL_PARTITION, this.original.partition());
 		putIfPresent(headers, HEADER_ORIGINAL_OFFSET, this.original.offset());
@@ -93,6 +110,33 @@ public record DeadLetter(InboundMessage original, String reason, String exceptio
 		headers.put(HEADER_REASON, this.reason);
 		headers.put(HEADER_GROUP, this.group);
 		return new WireMessage(this.original.wire().key(), headers, this.original.wire().payload());
+	}
+
+	private static void repairCloudEvents(Map<String, String> headers, HeaderStyle style) {
+		headers.put(style.header("specversion"), "1.0");
+		fillIfBlank(headers, style.header("id"), EventIds.next());
+		fillIfBlank(headers, style.header("type"), FOREIGN_TYPE);
+		fillIfBlank(headers, style.header("source"), FOREIGN_SOURCE);
+		String time = headers.get(style.header("time"));
+		if (time != null) {
+			try {
+				Instant.parse(time.strip());
+			}
+			catch (DateTimeParseException ex) {
+				headers.remove(style.header("time"));
+			}
+		}
+		String version = headers.get(style.header("eventversion"));
+		if (version != null && !version.strip().matches("[1-9][0-9]{0,8}")) {
+			headers.remove(style.header("eventversion"));
+		}
+	}
+
+	private static void fillIfBlank(Map<String, String> headers, String name, String value) {
+		String current = headers.get(name);
+		if (current == null || current.isBlank()) {
+			headers.put(name, value);
+		}
 	}
 
 	private static void putIfPresent(Map<String, String> headers, String name, @Nullable Object value) {

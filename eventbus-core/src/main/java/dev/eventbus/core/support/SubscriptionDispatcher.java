@@ -7,17 +7,17 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.Ordering;
@@ -91,6 +91,12 @@ public final class SubscriptionDispatcher<T> {
 
 	private volatile boolean closed;
 
+	/** Set once by {@link #stop(Throwable)}: the subscription failed; nothing more is started. */
+	private volatile @Nullable Throwable stoppedBy;
+
+	private volatile Consumer<Throwable> fatalHandler = (error) -> {
+	};
+
 	/**
 	 * @param transport transport name for contexts and meters
 	 * @param subscriptionId unique id of the subscription (part of the lane key)
@@ -152,9 +158,10 @@ public final class SubscriptionDispatcher<T> {
 		Objects.requireNonNull(message, "message must not be null");
 		Objects.requireNonNull(maxWait, "maxWait must not be null");
 		Objects.requireNonNull(revoked, "revoked must not be null");
-		if (this.closed) {
+		if (this.closed || this.stoppedBy != null) {
 			return CompletableFuture.failedFuture(cancellation("dispatcher of subscription '"
-					+ this.subscriptionId + "' is closed; message at " + describe(message) + " not started", null));
+					+ this.subscriptionId + "' is " + (this.closed ? "closed" : "stopped after a failure")
+					+ "; message at " + describe(message) + " not started", this.stoppedBy));
 		}
 		Delivery delivery = new Delivery(message, revoked, System.nanoTime());
 		this.inFlight.add(delivery);
@@ -186,6 +193,31 @@ public final class SubscriptionDispatcher<T> {
 			}
 		});
 		return result;
+	}
+
+	/**
+	 * Sets who learns of a fatal handler failure: a {@link VirtualMachineError} thrown by the
+	 * listener. The dispatcher has stopped by then ({@link #stop(Throwable)}); the handler (the
+	 * subscription) stops fetching and reports FAILED. Called once, before the first dispatch.
+	 * @param handler called with the error, on the worker that caught it
+	 */
+	public void onFatal(Consumer<Throwable> handler) {
+		this.fatalHandler = Objects.requireNonNull(handler, "handler must not be null");
+	}
+
+	/**
+	 * Stops for good after a failure: no attempt starts any more (queued and retrying messages
+	 * complete exceptionally when their turn comes, so they are neither handled nor committed, and
+	 * later events of a key never overtake the one that failed). Running attempts finish. Idempotent.
+	 * @param cause why
+	 */
+	public void stop(Throwable cause) {
+		if (this.stoppedBy == null) {
+			this.stoppedBy = cause;
+		}
+		for (Delivery delivery : this.inFlight) {
+			delivery.cancelScheduledRetry();
+		}
 	}
 
 	/** @return messages dispatched and not finished */
@@ -245,12 +277,8 @@ public final class SubscriptionDispatcher<T> {
 	}
 
 	private static Throwable unwrap(@Nullable Throwable error) {
-		Throwable cause = error;
-		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-				&& cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		return (cause != null) ? cause : new IllegalStateException("completed without outcome or error");
+		return (error != null) ? EventBusException.unwrap(error)
+				: new IllegalStateException("completed without outcome or error");
 	}
 
 	private static String messageOf(Throwable error) {
@@ -337,8 +365,12 @@ public final class SubscriptionDispatcher<T> {
 				return;
 			}
 			if (failure instanceof VirtualMachineError vmError) {
+				// Stop first, so that the next event of this key, started when the lane is released
+				// below, is not handled either: nothing overtakes the event that failed.
+				SubscriptionDispatcher.this.stop(vmError);
 				fail(vmError);
-				throw vmError;
+				SubscriptionDispatcher.this.fatalHandler.accept(vmError);
+				return;
 			}
 			this.lastError = failure;
 			RetryPolicy retry = SubscriptionDispatcher.this.options.retryPolicy();
@@ -455,7 +487,7 @@ public final class SubscriptionDispatcher<T> {
 			}
 		}
 
-		/** Called by {@link SubscriptionDispatcher#close()}: a retry waiting for its backoff is dropped. */
+		/** Called by {@link SubscriptionDispatcher#close()} and {@code stop}: a retry waiting for its backoff is dropped. */
 		void cancelScheduledRetry() {
 			Future<?> future = this.scheduled;
 			if (future != null && future.cancel(false)) {
@@ -475,10 +507,14 @@ public final class SubscriptionDispatcher<T> {
 				fail(ex);
 				return true;
 			}
-			if (SubscriptionDispatcher.this.closed || revokedNow) {
-				this.done.completeExceptionally(cancellation((revokedNow ? "revoked" : "dispatcher of subscription '"
-						+ SubscriptionDispatcher.this.subscriptionId + "' closed") + " before " + step + " of the message at "
-						+ describe(this.message) + "; it must be redelivered", this.lastError));
+			Throwable stoppedBy = SubscriptionDispatcher.this.stoppedBy;
+			if (SubscriptionDispatcher.this.closed || revokedNow || stoppedBy != null) {
+				String why = revokedNow ? "revoked"
+						: "dispatcher of subscription '" + SubscriptionDispatcher.this.subscriptionId
+								+ ((stoppedBy != null) ? "' stopped after a failure" : "' closed");
+				this.done.completeExceptionally(cancellation(why + " before " + step + " of the message at "
+						+ describe(this.message) + "; it must be redelivered",
+						(stoppedBy != null) ? stoppedBy : this.lastError));
 				return true;
 			}
 			return false;

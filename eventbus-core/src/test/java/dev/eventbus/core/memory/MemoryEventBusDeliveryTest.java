@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,11 +41,16 @@ class MemoryEventBusDeliveryTest {
 
 	private @Nullable MemoryEventBus bus;
 
+	private @Nullable MemoryEventBus peer;
+
 	record Order(String id, int seq) {
 	}
 
 	@AfterEach
 	void close() {
+		if (this.peer != null) {
+			this.peer.close();
+		}
 		if (this.bus != null) {
 			this.bus.close();
 		}
@@ -117,8 +123,15 @@ class MemoryEventBusDeliveryTest {
 		Map<String, Set<String>> membersOfKey = new ConcurrentHashMap<>();
 		List<String> violations = new CopyOnWriteArrayList<>();
 		List<Subscription> members = new ArrayList<>();
+		// Two instances of one service: two buses on one broker.
+		MemoryEventBus peer = MemoryEventBus.builder(MemoryOptions.defaults())
+			.executor(Objects.requireNonNull(this.executor))
+			.broker(bus.broker())
+			.build();
+		this.peer = peer;
 		for (String member : List.of("first", "second")) {
-			members.add(bus.subscribe("orders-shared", Order.class, SubscriptionOptions.of("billing"),
+			MemoryEventBus instance = member.equals("first") ? bus : peer;
+			members.add(instance.subscribe("orders-shared", Order.class, SubscriptionOptions.of("billing"),
 					(envelope, context) -> {
 						String key = envelope.aggregateId();
 						AtomicBoolean marker = inProgress.computeIfAbsent(key, (k) -> new AtomicBoolean());
@@ -136,7 +149,7 @@ class MemoryEventBusDeliveryTest {
 						seen.computeIfAbsent(envelope.eventId(), (id) -> new AtomicInteger()).incrementAndGet();
 					}));
 		}
-		assertThat(members.get(0).id()).isNotEqualTo(members.get(1).id());
+		assertThat(members.get(0)).isNotSameAs(members.get(1));
 
 		// The first member is paused while its keys have events in flight: they move to the second
 		// member, but only once idle. Then both share again.

@@ -38,11 +38,16 @@ class MemoryEventBusLifecycleTest {
 
 	private @Nullable MemoryEventBus bus;
 
+	private @Nullable MemoryEventBus peer;
+
 	record Order(String id, int seq) {
 	}
 
 	@AfterEach
 	void close() {
+		if (this.peer != null) {
+			this.peer.close();
+		}
 		if (this.bus != null) {
 			this.bus.close();
 		}
@@ -165,7 +170,12 @@ class MemoryEventBusLifecycleTest {
 		bus.publish("orders-handover", Envelope.of("order-1", "OrderPlaced", new Order("order-1-a", 1)));
 		bus.publish("orders-handover", Envelope.of("order-1", "OrderPlaced", new Order("order-1-b", 2)));
 		await().atMost(TIMEOUT).until(() -> first.size() == 1 && failing.pending() == 2);
-		bus.subscribe("orders-handover", Order.class, SubscriptionOptions.of("billing"),
+		MemoryEventBus peer = MemoryEventBus.builder(MemoryOptions.defaults())
+			.executor(this.executor)
+			.broker(bus.broker())
+			.build();
+		this.peer = peer;
+		peer.subscribe("orders-handover", Order.class, SubscriptionOptions.of("billing"),
 				(envelope, context) -> second.add(envelope.payload().id()));
 
 		failing.close(Duration.ofMillis(100));
@@ -174,7 +184,8 @@ class MemoryEventBusLifecycleTest {
 		assertThat(second).containsExactly("order-1-a", "order-1-b");
 		assertThat(first).containsExactly("order-1-a");
 		assertThat(failing.pending()).isZero();
-		assertThat(bus.subscriptions()).hasSize(1);
+		assertThat(bus.subscriptions()).isEmpty();
+		assertThat(peer.subscriptions()).hasSize(1);
 	}
 
 	@Test

@@ -126,6 +126,11 @@ class CircuitBreakerEventBusTests {
 		}
 
 		@Override
+		public String deadLetterTopic(String topic) {
+			return topic + "-dlt";
+		}
+
+		@Override
 		public List<Subscription> subscriptions() {
 			return new ArrayList<>();
 		}

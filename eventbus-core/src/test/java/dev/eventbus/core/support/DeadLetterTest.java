@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.WireMessage;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,8 @@ class DeadLetterTest {
 		Map<String, String> headers = new LinkedHashMap<>();
 		headers.put("ce_specversion", "1.0");
 		headers.put("ce_id", "id-1");
+		headers.put("ce_type", "OrderPlaced");
+		headers.put("ce_source", "shop");
 		headers.put("content-type", "application/json");
 		return new WireMessage("order-1", headers, PAYLOAD);
 	}
@@ -25,10 +28,11 @@ class DeadLetterTest {
 	void kafkaWireFormKeepsTheOriginalAndAddsEveryDeadLetterHeader() {
 		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 2, 41L, null),
 				DeadLetter.REASON_FAILED, "java.lang.IllegalStateException", "stock service down", 3, "billing");
-		WireMessage wire = deadLetter.toWireMessage();
+		WireMessage wire = deadLetter.toWireMessage(HeaderStyle.KAFKA);
 		assertThat(wire.key()).isEqualTo("order-1");
 		assertThat(wire.payload()).isEqualTo(PAYLOAD);
 		assertThat(wire.headers()).containsExactly(Map.entry("ce_specversion", "1.0"), Map.entry("ce_id", "id-1"),
+				Map.entry("ce_type", "OrderPlaced"), Map.entry("ce_source", "shop"),
 				Map.entry("content-type", "application/json"),
 				Map.entry(DeadLetter.HEADER_ORIGINAL_TOPIC, "orders"),
 				Map.entry(DeadLetter.HEADER_ORIGINAL_PARTITION, "2"), Map.entry(DeadLetter.HEADER_ORIGINAL_OFFSET, "41"),
@@ -44,7 +48,7 @@ class DeadLetterTest {
 		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), null, null, 977L),
 				DeadLetter.REASON_POISON, "dev.eventbus.core.api.SerializationException", "missing header ce-type", 0,
 				"audit");
-		WireMessage wire = deadLetter.toWireMessage();
+		WireMessage wire = deadLetter.toWireMessage(HeaderStyle.KAFKA);
 		assertThat(wire.headers()).containsEntry(DeadLetter.HEADER_ORIGINAL_SEQUENCE, "977")
 			.containsEntry(DeadLetter.HEADER_REASON, "poison")
 			.containsEntry(DeadLetter.HEADER_ATTEMPTS, "0")
@@ -55,15 +59,15 @@ class DeadLetterTest {
 	void theOriginalMessageIsNotModified() {
 		WireMessage original = original();
 		new DeadLetter(new InboundMessage("orders", original, 0, 1L, null), DeadLetter.REASON_FAILED, "E", "m", 1, "g")
-			.toWireMessage();
-		assertThat(original.headers()).hasSize(3);
+			.toWireMessage(HeaderStyle.KAFKA);
+		assertThat(original.headers()).hasSize(5);
 	}
 
 	@Test
 	void controlCharactersInTheExceptionMessageBecomeSpaces() {
 		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
 				DeadLetter.REASON_FAILED, "E", "line one\r\nline two\tand\u0000nul\u0085", 1, "g");
-		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
+		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
 			.isEqualTo("line one  line two and nul ");
 	}
 
@@ -72,7 +76,7 @@ class DeadLetterTest {
 		String message = "x".repeat(DeadLetter.MAX_MESSAGE_LENGTH) + "TAIL";
 		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
 				DeadLetter.REASON_FAILED, "E", message, 1, "g");
-		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
+		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).header(DeadLetter.HEADER_EXCEPTION_MESSAGE))
 			.hasSize(DeadLetter.MAX_MESSAGE_LENGTH)
 			.doesNotContain("TAIL");
 	}
@@ -81,7 +85,43 @@ class DeadLetterTest {
 	void emptyExceptionMessageIsKeptAsAnEmptyHeader() {
 		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", original(), 0, 1L, null),
 				DeadLetter.REASON_FAILED, "E", "", 1, "g");
-		assertThat(deadLetter.toWireMessage().header(DeadLetter.HEADER_EXCEPTION_MESSAGE)).isEmpty();
+		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).header(DeadLetter.HEADER_EXCEPTION_MESSAGE)).isEmpty();
+	}
+
+	@Test
+	void aForeignOriginalWithoutCloudEventsHeadersGetsTheAttributesADeadLetterNeedsToBeReadBack() {
+		WireMessage foreign = new WireMessage(null, Map.of("x-producer", "legacy"), PAYLOAD);
+		DeadLetter deadLetter = new DeadLetter(new InboundMessage("orders", foreign, null, null, 5L),
+				DeadLetter.REASON_POISON, "dev.eventbus.core.api.SerializationException", "missing header ce-specversion",
+				0, "audit");
+		WireMessage wire = deadLetter.toWireMessage(HeaderStyle.NATS);
+		assertThat(wire.headers()).containsEntry("ce-specversion", "1.0")
+			.containsEntry("ce-type", DeadLetter.FOREIGN_TYPE)
+			.containsEntry("ce-source", DeadLetter.FOREIGN_SOURCE)
+			.containsEntry("x-producer", "legacy")
+			.containsKey("ce-id");
+		assertThat(new dev.eventbus.core.codec.EnvelopeCodec(new dev.eventbus.core.codec.JsonPayloadCodec())
+			.decode(wire, HeaderStyle.NATS, byte[].class)
+			.payload()).isEqualTo(PAYLOAD);
+	}
+
+	@Test
+	void malformedTimeAndEventVersionOfThePoisonAreDroppedSoTheDeadLetterDecodes() {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("ce_specversion", "0.3");
+		headers.put("ce_id", " ");
+		headers.put("ce_time", "yesterday");
+		headers.put("ce_eventversion", "zero");
+		WireMessage poison = new WireMessage("k", headers, PAYLOAD);
+		WireMessage wire = new DeadLetter(new InboundMessage("orders", poison, 0, 3L, null), DeadLetter.REASON_POISON,
+				"E", "m", 0, "g")
+			.toWireMessage(HeaderStyle.KAFKA);
+		assertThat(wire.headers()).containsEntry("ce_specversion", "1.0").doesNotContainKeys("ce_time",
+				"ce_eventversion");
+		assertThat(wire.header("ce_id")).isNotBlank();
+		assertThat(new dev.eventbus.core.codec.EnvelopeCodec(new dev.eventbus.core.codec.JsonPayloadCodec())
+			.decode(wire, HeaderStyle.KAFKA, byte[].class)
+			.aggregateId()).isEqualTo("k");
 	}
 
 	@Test

@@ -129,7 +129,7 @@ class SubscriptionDispatcherTest {
 		assertThat(this.deadLetters.stored).hasSize(1);
 		DeadLetter deadLetter = this.deadLetters.stored.get(0);
 		assertThat(deadLetter.original()).isSameAs(message);
-		Map<String, String> headers = deadLetter.toWireMessage().headers();
+		Map<String, String> headers = deadLetter.toWireMessage(HeaderStyle.KAFKA).headers();
 		assertThat(headers).containsEntry(DeadLetter.HEADER_ORIGINAL_TOPIC, TOPIC)
 			.containsEntry(DeadLetter.HEADER_ORIGINAL_OFFSET, String.valueOf(message.offset()))
 			.containsEntry(DeadLetter.HEADER_EXCEPTION_CLASS, IllegalStateException.class.getName())
@@ -336,7 +336,7 @@ class SubscriptionDispatcherTest {
 		assertThat(deadLetter.reason()).isEqualTo(DeadLetter.REASON_POISON);
 		assertThat(deadLetter.attempts()).isZero();
 		assertThat(deadLetter.exceptionClass()).isEqualTo(exceptionClass.getName());
-		assertThat(deadLetter.toWireMessage().headers()).containsEntry(DeadLetter.HEADER_REASON, "poison");
+		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).headers()).containsEntry(DeadLetter.HEADER_REASON, "poison");
 		assertThat(this.observer.consumed).contains("poison");
 		return deadLetter;
 	}

@@ -201,6 +201,11 @@ class EventBusHealthIndicatorTests {
 		}
 
 		@Override
+		public String deadLetterTopic(String topic) {
+			return topic + "-dlt";
+		}
+
+		@Override
 		public String transport() {
 			return "none";
 		}
