@@ -10,6 +10,7 @@ import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
 import dev.eventbus.core.resilience.CircuitBreakerEventBus;
+import dev.eventbus.core.support.BusSettings;
 import dev.eventbus.core.support.ForwardingEventBus;
 
 /**
@@ -69,6 +70,21 @@ public final class EventBusComponents {
 	/** @return how long closing the bus waits for in-flight events */
 	public Duration shutdownTimeout() {
 		return this.shutdownTimeout;
+	}
+
+	/**
+	 * The settings every transport's builder takes at once ({@code builder.settings(...)}).
+	 * @return executor, codec, observer, source and shutdown timeout
+	 * @throws IllegalArgumentException naming the invalid setting
+	 */
+	public BusSettings settings() {
+		return BusSettings.builder()
+			.executor(this.executor)
+			.codec(this.codec)
+			.observer(this.observer)
+			.source(this.source)
+			.shutdownTimeout(this.shutdownTimeout)
+			.build();
 	}
 
 	/**

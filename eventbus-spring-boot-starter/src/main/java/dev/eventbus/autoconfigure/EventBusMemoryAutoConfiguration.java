@@ -35,13 +35,7 @@ public final class EventBusMemoryAutoConfiguration {
 		catch (IllegalArgumentException ex) {
 			throw EventBusOptionsErrors.translate("eventbus.memory", ex);
 		}
-		MemoryEventBus bus = MemoryEventBus.builder(options)
-			.executor(components.executor())
-			.codec(components.codec())
-			.observer(components.observer())
-			.source(components.source())
-			.shutdownTimeout(components.shutdownTimeout())
-			.build();
+		MemoryEventBus bus = MemoryEventBus.builder(options).settings(components.settings()).build();
 		return components.decorate(bus);
 	}
 

@@ -4,19 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
-import dev.eventbus.core.support.DeadLetter;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -47,19 +46,9 @@ public class DeadLetterLogger implements SmartLifecycle {
 		this.bus = bus;
 	}
 
-	/**
-	 * The dead-letter destination of the orders topic on the given transport.
-	 * @param transport {@code kafka}, {@code nats} or {@code memory}
-	 * @return the topic or subject
-	 */
-	public static String deadLetterTopic(String transport) {
-		return "nats".equals(transport) ? DeadLetter.natsSubject(OrderTopics.ORDERS)
-				: DeadLetter.kafkaTopic(OrderTopics.ORDERS);
-	}
-
 	@Override
 	public void start() {
-		String topic = deadLetterTopic(this.bus.transport());
+		String topic = this.bus.deadLetterTopic(OrderTopics.ORDERS);
 		SubscriptionOptions options = SubscriptionOptions.builder(OrderTopics.DEAD_LETTER_LOG)
 			.retryPolicy(RetryPolicy.none())
 			.deadLetter(false)
@@ -89,15 +78,15 @@ public class DeadLetterLogger implements SmartLifecycle {
 	}
 
 	private void onDeadLetter(Envelope<byte[]> envelope, EventContext context) {
-		Map<String, String> headers = context.transportHeaders();
+		DeadLetterRecord dead = DeadLetterRecord.from(context).orElse(null);
 		String payload = new String(envelope.payload(), StandardCharsets.UTF_8);
 		if (payload.length() > 200) {
 			payload = payload.substring(0, 200) + "...";
 		}
 		DeadLetterView view = new DeadLetterView(envelope.eventId(), envelope.eventType(), envelope.aggregateId(),
-				headers.get(DeadLetter.HEADER_GROUP), headers.get(DeadLetter.HEADER_REASON),
-				headers.get(DeadLetter.HEADER_ATTEMPTS), headers.get(DeadLetter.HEADER_EXCEPTION_CLASS),
-				headers.get(DeadLetter.HEADER_EXCEPTION_MESSAGE), payload);
+				(dead != null) ? dead.group() : null, (dead != null) ? dead.reason() : null,
+				(dead != null) ? Integer.toString(dead.attempts()) : null, (dead != null) ? dead.exceptionClass() : null,
+				(dead != null) ? dead.exceptionMessage() : null, payload);
 		logger.warn("dead letter on " + context.topic() + ": " + view.eventType() + " " + view.eventId() + " of order "
 				+ view.aggregateId() + " from group " + view.group() + ", reason " + view.reason() + " after "
 				+ view.attempts() + " attempt(s): " + view.exceptionClass() + ": " + view.exceptionMessage()

@@ -2,13 +2,16 @@ package dev.eventbus.autoconfigure.annotation;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.Subscription;
@@ -50,9 +53,26 @@ public final class EventHandlerSubscriptions implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		Map<String, EventHandlerMethod> subscribedBy = new HashMap<>();
 		for (EventHandlerMethodCollector.Registration registration : this.collector.registrations()) {
 			for (EventHandlerMethod method : registration.methods()) {
-				this.subscriptions.add(subscribe(method, registration.bean()));
+				Subscription subscription;
+				try {
+					subscription = subscribe(method, registration.bean());
+				}
+				catch (DuplicateSubscriptionException ex) {
+					closeAll();
+					EventHandlerMethod first = subscribedBy.get(ex.subscriptionId());
+					throw new InvalidEventHandlerException(method.method(),
+							"it subscribes group '" + method.options().group() + "' to " + method.topics()
+									+ " like " + ((first != null) ? first.description() : "another subscription")
+									+ " (subscription '" + ex.subscriptionId() + "'); one group gets each event once, "
+									+ "so two handlers of one group and topics would each see only part of them",
+							"Merge the two methods into one, or give one of them another group "
+									+ "(@EventHandler(group = ...)) so that each gets every event");
+				}
+				subscribedBy.put(subscription.id(), method);
+				this.subscriptions.add(subscription);
 			}
 		}
 		this.running = true;
@@ -72,6 +92,11 @@ public final class EventHandlerSubscriptions implements SmartLifecycle {
 		if (!this.running) {
 			return;
 		}
+		closeAll();
+		this.running = false;
+	}
+
+	private void closeAll() {
 		for (Subscription subscription : this.subscriptions) {
 			try {
 				subscription.close(this.shutdownTimeout);
@@ -81,7 +106,6 @@ public final class EventHandlerSubscriptions implements SmartLifecycle {
 			}
 		}
 		this.subscriptions.clear();
-		this.running = false;
 	}
 
 	@Override

@@ -148,13 +148,16 @@ public class EventBusEndpoint {
 	 * @param state its state
 	 * @param pending events fetched and not finished
 	 * @param lag events not yet delivered to the group, -1 when unknown
+	 * @param failure why it FAILED ({@code ExceptionClass: message}), null otherwise
 	 */
 	public record SubscriptionDescriptor(String id, List<String> topics, String group, String state, long pending,
-			long lag) {
+			long lag, @Nullable String failure) {
 
 		static SubscriptionDescriptor of(Subscription subscription) {
+			Throwable failure = subscription.failure();
 			return new SubscriptionDescriptor(subscription.id(), subscription.topics(), subscription.group(),
-					subscription.state().name(), subscription.pending(), subscription.lag());
+					subscription.state().name(), subscription.pending(), subscription.lag(),
+					(failure != null) ? failure.toString() : null);
 		}
 
 	}

@@ -86,6 +86,10 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			detail.put("lag", subscription.lag());
 			subscriptions.add(detail);
 			if (subscription.state() == Subscription.State.FAILED) {
+				Throwable failure = subscription.failure();
+				if (failure != null) {
+					detail.put("failure", failure.toString());
+				}
 				up = false;
 			}
 		}
