@@ -2,42 +2,29 @@ package dev.eventbus.core.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import dev.eventbus.core.api.Envelope;
-import dev.eventbus.core.api.EventBus;
-import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.PublishReceipt;
-import dev.eventbus.core.api.PublishRejectedException;
-import dev.eventbus.core.api.Subscription;
-import dev.eventbus.core.api.SubscriptionOptions;
-import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.codec.HeaderStyle;
-import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
-import dev.eventbus.core.keyed.KeyedExecutorOptions;
-import dev.eventbus.core.metrics.EventBusObserver;
-import dev.eventbus.core.support.DeadLetter;
-import dev.eventbus.core.support.SubscriptionDispatcher;
-import dev.eventbus.core.support.Topics;
+import dev.eventbus.core.support.AbstractEventBus;
+import dev.eventbus.core.support.AbstractSubscription;
+import dev.eventbus.core.support.BusSettings;
+import dev.eventbus.core.support.EventBusBuilder;
+import dev.eventbus.core.support.SubscriptionRequest;
 import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 
@@ -50,38 +37,28 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  *
  * <p>Create with {@link #builder(KafkaOptions)}; the builder's factory customizers reach the
  * spring-kafka producer and consumer factories the bus creates (listeners such as the Micrometer
- * ones, post-processors). Thread-safe. Threads it owns:
- * {@code eventbus-kafka-consumer-<topic>-<n>} (one per subscription), {@code eventbus-kafka-flusher}
- * (see {@link KafkaProducerOptions#flushMessages()}), {@code eventbus-kafka-retry} (retry backoff
- * timers) and {@code eventbus-kafka-lag} (lag measurement with the admin client), plus the Kafka
- * clients' own I/O threads.
+ * ones, post-processors). The common rules (arguments, duplicate subscriptions, publish after close,
+ * close under one deadline) are those of {@link AbstractEventBus}.
+ *
+ * <p>Thread-safe. Threads it owns: {@code eventbus-kafka-consumer-<topic>-<n>} (one per
+ * subscription), {@code eventbus-kafka-flusher} (see {@link KafkaProducerOptions#flushMessages()}),
+ * and, from the first subscription on, {@code eventbus-kafka-retry} (retry backoff timers) and
+ * {@code eventbus-kafka-lag} (lag measurement with the admin client), plus the Kafka clients' own
+ * I/O threads. When the constructor fails (a factory customizer or provisioning throws), every
+ * client and thread it had started is released before the exception propagates.
  */
-public final class KafkaEventBus implements EventBus {
+public final class KafkaEventBus extends AbstractEventBus {
 
 	/** The transport name. */
 	public static final String TRANSPORT = "kafka";
 
-	/** Default CloudEvents source filled into envelopes without one. */
-	public static final String DEFAULT_SOURCE = "eventbus";
+	/** What {@link #deadLetterTopic(String)} appends to a topic: {@value}. */
+	public static final String DEAD_LETTER_SUFFIX = "-dlt";
 
-	/** Default bound on draining subscriptions and flushing publishes on close. */
-	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-
-	private static final Logger logger = LoggerFactory.getLogger(KafkaEventBus.class);
+	/** Longest wait for the admin client's pending calls (lag probes) on close. */
+	private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final KafkaOptions options;
-
-	private final KeyedExecutor executor;
-
-	private final boolean ownsExecutor;
-
-	private final EnvelopeCodec codec;
-
-	private final EventBusObserver observer;
-
-	private final String source;
-
-	private final Duration shutdownTimeout;
 
 	private final KafkaPublisher publisher;
 
@@ -89,51 +66,34 @@ public final class KafkaEventBus implements EventBus {
 
 	private final KafkaTopicProvisioner provisioner;
 
-	private final ScheduledExecutorService retryScheduler;
-
-	private final ScheduledExecutorService lagScheduler;
-
-	private final List<KafkaSubscription> subscriptions = new CopyOnWriteArrayList<>();
-
-	private final Map<KafkaSubscription, ScheduledFuture<?>> lagTasks = new ConcurrentHashMap<>();
-
 	private final Map<String, AtomicInteger> threadNumbers = new ConcurrentHashMap<>();
 
 	/** Numbers the consumers of this bus, so that their {@code client.id}s are unique. */
 	private final AtomicInteger consumerNumbers = new AtomicInteger();
 
-	private final AtomicBoolean closed = new AtomicBoolean();
+	/** Created at the first subscription; guarded by {@code this}. */
+	private @Nullable ScheduledExecutorService lagScheduler;
 
-	private KafkaEventBus(Builder builder) {
+	private KafkaEventBus(Builder builder, BusSettings settings) {
+		super(TRANSPORT, HeaderStyle.KAFKA, settings);
 		this.options = builder.options.withClientCustomizers(
 				new KafkaClientCustomizers(builder.producerFactoryCustomizers, builder.consumerFactoryCustomizers));
-		this.ownsExecutor = builder.executor == null;
-		this.executor = (builder.executor != null) ? builder.executor
-				: KeyedExecutor.create(KeyedExecutorOptions.builder().threadNamePrefix("eventbus-kafka-keyed").build());
-		this.codec = (builder.codec != null) ? builder.codec : new EnvelopeCodec(new JsonPayloadCodec());
-		this.observer = builder.observer;
-		this.source = builder.source;
-		this.shutdownTimeout = builder.shutdownTimeout;
-		this.retryScheduler = scheduler("eventbus-kafka-retry");
-		this.lagScheduler = scheduler("eventbus-kafka-lag");
-		this.publisher = new KafkaPublisher(this.options, this.observer, this.shutdownTimeout);
-		this.admin = Admin.create(KafkaClientFactories.adminConfig(this.options));
-		this.provisioner = new KafkaTopicProvisioner(this.admin, this.options.topics());
+		// the producer factory customizers run here: nothing of this bus is running yet if they throw
+		this.publisher = new KafkaPublisher(this.options, settings.observer(), settings.shutdownTimeout());
+		Admin createdAdmin = null;
 		try {
+			createdAdmin = Admin.create(KafkaClientFactories.adminConfig(this.options));
+			this.admin = createdAdmin;
+			this.provisioner = new KafkaTopicProvisioner(createdAdmin, this.options.topics());
 			this.provisioner.provision(this.options.topics().names());
 		}
-		catch (RuntimeException ex) {
-			close();
+		catch (RuntimeException | Error ex) {
+			this.publisher.close(Duration.ZERO);
+			if (createdAdmin != null) {
+				createdAdmin.close(Duration.ZERO);
+			}
 			throw ex;
 		}
-	}
-
-	private static ScheduledExecutorService scheduler(String name) {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
@@ -150,145 +110,86 @@ public final class KafkaEventBus implements EventBus {
 		return this.options;
 	}
 
-	@Override
-	public CompletableFuture<PublishReceipt> publish(String topic, Envelope<?> envelope) {
-		Topics.validate(topic);
-		Objects.requireNonNull(envelope, "envelope must not be null");
-		if (this.closed.get()) {
-			return CompletableFuture.failedFuture(new PublishRejectedException(topic,
-					"cannot publish to topic '" + topic + "': the Kafka event bus is closed", null));
-		}
-		Envelope<?> complete = (envelope.source() != null) ? envelope : envelope.toBuilder().source(this.source).build();
-		WireMessage message = this.codec.encode(complete, HeaderStyle.KAFKA);
-		return this.publisher.send(topic, message, complete.eventId());
-	}
-
-	@Override
-	public <T> Subscription subscribe(Collection<String> topics, Class<T> payloadType, SubscriptionOptions options,
-			EventListener<? super T> listener) {
-		Objects.requireNonNull(topics, "topics must not be null");
-		Objects.requireNonNull(payloadType, "payloadType must not be null");
-		Objects.requireNonNull(options, "options must not be null");
-		Objects.requireNonNull(listener, "listener must not be null");
-		List<String> names = Topics.validateAll(topics);
-		if (this.closed.get()) {
-			throw new IllegalStateException("cannot subscribe to " + names + ": the Kafka event bus is closed");
-		}
-		String id = options.group() + "/" + String.join(",", names);
-		for (KafkaSubscription existing : this.subscriptions) {
-			if (existing.id().equals(id)) {
-				throw new IllegalStateException("subscription '" + id + "' already exists on this bus: close it first, "
-						+ "or use another group (instances of one group share the partitions across buses)");
-			}
-		}
-		this.provisioner.provision(names);
-		SubscriptionDispatcher<T> dispatcher = new SubscriptionDispatcher<>(TRANSPORT, id, payloadType, options,
-				listener, this.executor, this.codec, HeaderStyle.KAFKA, this::publishDeadLetter, this.retryScheduler,
-				this.observer);
-		String label = String.join("+", names);
-		int number = this.threadNumbers.computeIfAbsent(label, (key) -> new AtomicInteger()).getAndIncrement();
-		KafkaSubscription subscription = new KafkaSubscription(id, names, options.group(), this.options, dispatcher,
-				this.executor, "eventbus-kafka-consumer-" + label + "-" + number,
-				"-" + this.consumerNumbers.incrementAndGet(), this.shutdownTimeout, this::forget);
-		this.subscriptions.add(subscription);
-		subscription.start();
-		long interval = this.options.consumer().lagRefreshInterval().toMillis();
-		this.lagTasks.put(subscription, this.lagScheduler.scheduleWithFixedDelay(
-				() -> subscription.refreshLag(this.admin, this.options.topics().timeout()), 0, interval,
-				TimeUnit.MILLISECONDS));
-		return subscription;
-	}
-
-	private CompletableFuture<?> publishDeadLetter(DeadLetter deadLetter) {
-		WireMessage message = deadLetter.toWireMessage(HeaderStyle.KAFKA);
-		String eventId = message.header(HeaderStyle.KAFKA.header("id"));
-		return this.publisher.send(DeadLetter.kafkaTopic(deadLetter.original().topic()), message,
-				(eventId != null) ? eventId : "");
-	}
-
-	private void forget(KafkaSubscription subscription) {
-		this.subscriptions.remove(subscription);
-		ScheduledFuture<?> lagTask = this.lagTasks.remove(subscription);
-		if (lagTask != null) {
-			lagTask.cancel(false);
-		}
-	}
-
+	/** @return {@code <topic>-dlt} */
 	@Override
 	public String deadLetterTopic(String topic) {
-		return DeadLetter.kafkaTopic(topic);
+		return topic + DEAD_LETTER_SUFFIX;
 	}
 
 	@Override
-	public List<Subscription> subscriptions() {
-		return List.copyOf(this.subscriptions);
-	}
-
-	@Override
-	public String transport() {
-		return TRANSPORT;
+	protected CompletableFuture<PublishReceipt> send(String topic, WireMessage message, String eventId) {
+		return this.publisher.send(topic, message, eventId);
 	}
 
 	/**
-	 * Closes every subscription (draining in-flight work within the shutdown timeout and committing
-	 * it), then flushes pending publishes within the same timeout and releases the clients.
+	 * Provisions the topics (and their dead-letter topics), creates the subscription's consumer
+	 * (the consumer factory customizers run here, on the subscribing thread), starts its poll thread
+	 * and schedules its lag measurement.
 	 */
 	@Override
-	public void close() {
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
+	protected AbstractSubscription open(SubscriptionRequest<?> request) {
+		this.provisioner.provision(request.topics());
+		String label = String.join("+", request.topics());
+		int number = this.threadNumbers.computeIfAbsent(label, (key) -> new AtomicInteger()).getAndIncrement();
+		KafkaSubscription subscription = new KafkaSubscription(request, this.options, executor(),
+				"eventbus-kafka-consumer-" + label + "-" + number, "-" + this.consumerNumbers.incrementAndGet());
+		subscription.start();
+		long interval = this.options.consumer().lagRefreshInterval().toMillis();
+		try {
+			subscription.lagTask(lagScheduler().scheduleWithFixedDelay(
+					() -> subscription.refreshLag(this.admin, this.options.topics().timeout()), 0, interval,
+					TimeUnit.MILLISECONDS));
 		}
-		List<KafkaSubscription> open = List.copyOf(this.subscriptions);
-		List<Thread> closers = new ArrayList<>();
-		for (KafkaSubscription subscription : open) {
-			Thread closer = new Thread(() -> subscription.close(this.shutdownTimeout),
-					"eventbus-kafka-close-" + subscription.id());
-			closer.start();
-			closers.add(closer);
+		catch (RejectedExecutionException ex) {
+			// the bus is closing: it closes this subscription as soon as open returns
 		}
-		for (Thread closer : closers) {
-			try {
-				closer.join();
+		return subscription;
+	}
+
+	private synchronized ScheduledExecutorService lagScheduler() {
+		if (this.lagScheduler == null) {
+			this.lagScheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "eventbus-kafka-lag");
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+		return this.lagScheduler;
+	}
+
+	/**
+	 * Flushes pending publishes within what is left of the deadline (whole seconds, rounded up: the
+	 * producer's close bound), stops the lag measurement and closes the admin client.
+	 */
+	@Override
+	protected void closeTransport(long deadline) {
+		try {
+			this.publisher.close(remaining(deadline));
+		}
+		finally {
+			synchronized (this) {
+				if (this.lagScheduler != null) {
+					this.lagScheduler.shutdownNow();
+				}
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
+			Duration adminTimeout = remaining(deadline);
+			this.admin.close((adminTimeout.compareTo(ADMIN_CLOSE_TIMEOUT) < 0) ? adminTimeout : ADMIN_CLOSE_TIMEOUT);
 		}
-		if (this.publisher != null) {
-			this.publisher.close();
-		}
-		this.retryScheduler.shutdownNow();
-		this.lagScheduler.shutdownNow();
-		if (this.admin != null) {
-			this.admin.close(Duration.ofSeconds(5));
-		}
-		if (this.ownsExecutor) {
-			this.executor.shutdown(this.shutdownTimeout);
-		}
-		logger.debug("Kafka event bus closed");
 	}
 
 	@Override
 	public String toString() {
 		return "KafkaEventBus{bootstrapServers=" + this.options.bootstrapServers() + ", subscriptions="
-				+ this.subscriptions.size() + "}";
+				+ subscriptions().size() + "}";
 	}
 
-	/** Builds a {@link KafkaEventBus}; {@link #build()} rejects bad values naming the setting. */
-	public static final class Builder {
+	/**
+	 * Builds a {@link KafkaEventBus}: the shared settings of {@link EventBusBuilder} plus the Kafka
+	 * factory customizers; {@link #build()} rejects bad values naming the setting.
+	 */
+	public static final class Builder extends EventBusBuilder<Builder> {
 
 		private final KafkaOptions options;
-
-		private @Nullable KeyedExecutor executor;
-
-		private @Nullable EnvelopeCodec codec;
-
-		private EventBusObserver observer = EventBusObserver.NOOP;
-
-		private String source = DEFAULT_SOURCE;
-
-		private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
 		private final List<Consumer<? super DefaultKafkaProducerFactory<String, byte[]>>> producerFactoryCustomizers =
 				new ArrayList<>();
@@ -298,40 +199,6 @@ public final class KafkaEventBus implements EventBus {
 
 		private Builder(KafkaOptions options) {
 			this.options = Objects.requireNonNull(options, "kafka options must not be null");
-		}
-
-		/**
-		 * @param executor the application's shared keyed executor; not closed by the bus (default: a
-		 * bus-owned executor with default options)
-		 * @return this builder
-		 */
-		public Builder executor(KeyedExecutor executor) {
-			this.executor = Objects.requireNonNull(executor, "executor must not be null");
-			return this;
-		}
-
-		/** @param codec envelope codec (default: JSON payloads) @return this builder */
-		public Builder codec(EnvelopeCodec codec) {
-			this.codec = Objects.requireNonNull(codec, "codec must not be null");
-			return this;
-		}
-
-		/** @param observer measurements sink (default: none) @return this builder */
-		public Builder observer(EventBusObserver observer) {
-			this.observer = Objects.requireNonNull(observer, "observer must not be null");
-			return this;
-		}
-
-		/** @param source CloudEvents source for envelopes without one @return this builder */
-		public Builder source(String source) {
-			this.source = source;
-			return this;
-		}
-
-		/** @param shutdownTimeout bound on draining and flushing on close @return this builder */
-		public Builder shutdownTimeout(Duration shutdownTimeout) {
-			this.shutdownTimeout = shutdownTimeout;
-			return this;
 		}
 
 		/**
@@ -374,15 +241,9 @@ public final class KafkaEventBus implements EventBus {
 		 * @throws IllegalArgumentException naming the invalid setting
 		 * @throws dev.eventbus.core.api.EventBusException if provisioning fails
 		 */
+		@Override
 		public KafkaEventBus build() {
-			if (this.source == null || this.source.isBlank()) {
-				throw new IllegalArgumentException("kafka bus source must not be blank");
-			}
-			if (this.shutdownTimeout == null || this.shutdownTimeout.isNegative()) {
-				throw new IllegalArgumentException(
-						"kafka bus shutdownTimeout must not be negative but was " + this.shutdownTimeout);
-			}
-			return new KafkaEventBus(this);
+			return new KafkaEventBus(this, settings());
 		}
 
 	}

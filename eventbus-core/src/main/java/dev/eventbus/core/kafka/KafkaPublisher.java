@@ -346,6 +346,17 @@ final class KafkaPublisher implements AutoCloseable {
 		return this.producer;
 	}
 
+	/**
+	 * Closes within a bound: sends what is buffered for at most {@code timeout} (rounded up to whole
+	 * seconds, the producer factory's close granularity), then fails the rest.
+	 * @param timeout what is left of the bus's shutdown deadline
+	 */
+	void close(Duration timeout) {
+		long millis = Math.max(0, timeout.toMillis());
+		this.factory.setPhysicalCloseTimeout((int) Math.min(Integer.MAX_VALUE, (millis + 999) / 1000));
+		close();
+	}
+
 	@Override
 	public void close() {
 		this.closed = true;

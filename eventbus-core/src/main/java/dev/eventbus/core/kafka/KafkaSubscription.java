@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
-import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.PressureListener;
+import dev.eventbus.core.support.AbstractSubscription;
 import dev.eventbus.core.support.InboundMessage;
 import dev.eventbus.core.support.Outcome;
 import dev.eventbus.core.support.SubscriptionDispatcher;
+import dev.eventbus.core.support.SubscriptionRequest;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,41 +31,52 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One subscription: a Kafka consumer in the subscription's group, polled by its own thread
  * ({@code eventbus-kafka-consumer-<topic>-<n>}), feeding the shared keyed executor through a
- * {@link SubscriptionDispatcher}.
+ * {@link SubscriptionDispatcher}. State and close sequence are those of {@link AbstractSubscription}.
  *
  * <p><b>Commits and rebalances</b> are the job of its {@link OffsetCommitter}: a
  * {@link PartitionTracker} per assigned partition, commits of the highest contiguous finished offset
  * only, and the bounded wait for running work on revocation.
  *
- * <p><b>Backpressure.</b> When the executor reports high pressure (or refuses a record), the poll
+ * <p><b>Backpressure and pause.</b> When the executor reports high pressure (or refuses a record),
+ * or the subscription is not {@link #fetching() fetching} (paused, failed, closing), the poll
  * thread pauses every assigned partition and keeps polling, so the member stays in the group; it
- * resumes when the pressure falls to the low watermark. A refused record is not lost: its partition
- * is rewound to it.
+ * resumes when the pressure falls to the low watermark and the subscription runs again. Records a
+ * poll returned meanwhile, and a refused record, are not lost: their partition is rewound to them.
+ *
+ * <p><b>Failure.</b> When the broker refuses the consumer (authentication, authorization), the poll
+ * loop ends on an unexpected error, or a handler throws a {@link VirtualMachineError}, the
+ * subscription {@link #fail fails}: the poll thread stops dispatching, commits nothing that did not
+ * finish and closes the consumer, which leaves the group, so that its other instances get the
+ * partitions and receive the unfinished records again. The subscription stays listed, FAILED,
+ * until the application closes it.
+ *
+ * <p><b>Close.</b> Once the state is CLOSED the poll thread pauses everything and keeps polling
+ * (membership) and committing what finishes; once the base has waited for the
+ * in-flight work (or the deadline passed), {@link #release(long, long)} tells the poll thread to
+ * commit the contiguous finished offsets one last time and close the consumer, and waits for it
+ * until the deadline.
  *
  * <p><b>Threads.</b> The consumer, the committer and the pause bookkeeping belong to the poll
- * thread. Application threads call {@link #pause()}, {@link #resume()} and {@link #close} (volatile
- * flags, then a join); the executor's pressure listener sets a volatile flag; workers complete
- * tracker entries; the bus's scheduler calls {@link #refreshLag} with its own admin client.
+ * thread. Application threads call {@link #pause()}, {@link #resume()} and {@link #close} (state in
+ * the base, volatile flags here, then a join); workers complete tracker entries and may call
+ * {@code fail} (a volatile flag read by the poll thread); the executor's pressure listener sets a
+ * volatile flag; the bus's lag scheduler calls {@link #refreshLag} with its own admin client.
  */
-final class KafkaSubscription implements Subscription {
+final class KafkaSubscription extends AbstractSubscription {
 
 	private static final Logger logger = LoggerFactory.getLogger(KafkaSubscription.class);
 
-	private final String id;
-
-	private final List<String> topics;
-
-	private final String group;
+	/** Longest wait of the consumer's close (leaving the group) after the final commit. */
+	private static final Duration CONSUMER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final KafkaConsumerOptions options;
-
-	private final SubscriptionDispatcher<?> dispatcher;
 
 	private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
 
@@ -75,26 +86,20 @@ final class KafkaSubscription implements Subscription {
 
 	private final Thread thread;
 
-	private final CountDownLatch stopped = new CountDownLatch(1);
-
-	private final Consumer<KafkaSubscription> onClosed;
-
-	private final Duration defaultCloseTimeout;
-
 	/** Assigned partitions, their trackers and commits. */
 	private final OffsetCommitter committer;
 
 	private volatile boolean pressure;
 
-	private volatile boolean userPaused;
+	/** Set by {@link #release}: final commit, close the consumer, end the poll thread. */
+	private volatile boolean released;
 
-	private volatile boolean closing;
-
-	private volatile Duration closeTimeout = Duration.ZERO;
-
-	private volatile State state = State.RUNNING;
+	/** Set by {@link #onFailed}: end the poll thread without the final commit. */
+	private volatile boolean failed;
 
 	private volatile long lag = -1;
+
+	private volatile @Nullable ScheduledFuture<?> lagTask;
 
 	/** Poll thread only: whether the assigned partitions are paused. */
 	private boolean fetchPaused;
@@ -106,20 +111,14 @@ final class KafkaSubscription implements Subscription {
 
 	private final AtomicInteger backpressureResumes = new AtomicInteger();
 
-	KafkaSubscription(String id, List<String> topics, String group, KafkaOptions options,
-			SubscriptionDispatcher<?> dispatcher, KeyedExecutor executor, String threadName, String clientIdSuffix,
-			Duration defaultCloseTimeout, Consumer<KafkaSubscription> onClosed) {
-		this.id = id;
-		this.topics = List.copyOf(topics);
-		this.group = group;
+	KafkaSubscription(SubscriptionRequest<?> request, KafkaOptions options, KeyedExecutor executor, String threadName,
+			String clientIdSuffix) {
+		super(request);
 		this.options = options.consumer();
-		this.dispatcher = dispatcher;
 		this.executor = executor;
-		this.defaultCloseTimeout = defaultCloseTimeout;
-		this.onClosed = onClosed;
-		this.consumer = KafkaClientFactories.consumerFactory(options, group).createConsumer(group, null,
-				clientIdSuffix);
-		this.committer = new OffsetCommitter(id, this.consumer, this.options);
+		this.consumer = KafkaClientFactories.consumerFactory(options, request.group()).createConsumer(request.group(),
+				null, clientIdSuffix);
+		this.committer = new OffsetCommitter(request.id(), this.consumer, this.options);
 		this.thread = new Thread(this::run, threadName);
 		this.thread.setDaemon(true);
 	}
@@ -127,6 +126,14 @@ final class KafkaSubscription implements Subscription {
 	void start() {
 		this.executor.addPressureListener(this.pressureListener);
 		this.thread.start();
+	}
+
+	/** @param task the lag measurement the bus scheduled; cancelled on release */
+	void lagTask(ScheduledFuture<?> task) {
+		this.lagTask = task;
+		if (this.released) {
+			task.cancel(false);
+		}
 	}
 
 	private void onPressure(boolean high) {
@@ -137,9 +144,9 @@ final class KafkaSubscription implements Subscription {
 
 	private void run() {
 		try {
-			this.consumer.subscribe(this.topics, new RebalanceListener());
+			this.consumer.subscribe(topics(), new RebalanceListener());
 			this.committer.start();
-			while (!this.closing) {
+			while (!this.released && !this.failed) {
 				applyPause();
 				ConsumerRecords<String, byte[]> records;
 				try {
@@ -149,49 +156,41 @@ final class KafkaSubscription implements Subscription {
 					continue;
 				}
 				if (!records.isEmpty()) {
-					if (this.userPaused || this.closing) {
-						// paused or closing while this poll ran: hand nothing over, fetch these again later
+					if (!fetching()) {
+						// paused, failed or closing while this poll ran: hand nothing over, fetch these again later
 						rewind(records);
 					}
 					else {
 						dispatch(records);
 					}
 				}
-				this.committer.commitIfDue();
+				if (!this.failed) {
+					this.committer.commitIfDue();
+				}
 			}
-			drain(this.closeTimeout);
-			this.state = State.CLOSED;
+			if (!this.failed) {
+				commitFinished();
+			}
 		}
 		catch (AuthenticationException | AuthorizationException ex) {
-			this.state = State.FAILED;
-			logger.error("Subscription '{}' stopped: the broker refused the consumer ({}). Check "
-					+ "kafka.security.protocol, saslMechanism, username and password, and the group's ACLs.", this.id,
-					ex.getMessage());
-		}
-		catch (WakeupException ex) {
-			this.state = State.CLOSED;
+			fail(new EventBusException("the broker refused the consumer of subscription '" + id() + "' (" + ex.getMessage()
+					+ "). Check kafka.security.protocol, saslMechanism, username and password, and the group's ACLs",
+					ex));
 		}
 		catch (Throwable ex) {
-			this.state = State.FAILED;
-			logger.error("Subscription '{}' stopped on an unexpected error; nothing unfinished was committed", this.id,
-					ex);
+			fail(ex);
 		}
 		finally {
-			this.dispatcher.close();
+			// queued work of every partition is dropped when its turn comes; what finished was committed
 			this.committer.revokeAll();
 			try {
 				// close(CloseOptions): spring-kafka's factory listeners (the client meters) miss close(Duration)
-				this.consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+				this.consumer.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Closing the consumer of '{}' failed", this.id, ex);
+				logger.debug("Closing the consumer of '{}' failed", id(), ex);
 			}
 			this.executor.removePressureListener(this.pressureListener);
-			this.stopped.countDown();
-			if (this.state != State.FAILED) {
-				// a failed subscription stays listed (health, endpoint) until the application closes it
-				this.onClosed.accept(this);
-			}
 		}
 	}
 
@@ -200,13 +199,13 @@ final class KafkaSubscription implements Subscription {
 			this.refused = false;
 		}
 		boolean backpressure = this.pressure || this.refused;
-		boolean shouldPause = backpressure || this.userPaused;
+		boolean shouldPause = backpressure || !fetching();
 		if (shouldPause && !this.fetchPaused) {
 			this.consumer.pause(this.consumer.assignment());
 			this.fetchPaused = true;
 			if (backpressure) {
 				this.backpressurePauses.incrementAndGet();
-				logger.debug("Subscription '{}' paused its partitions: executor under pressure ({} pending)", this.id,
+				logger.debug("Subscription '{}' paused its partitions: executor under pressure ({} pending)", id(),
 						this.executor.pending());
 			}
 		}
@@ -214,9 +213,6 @@ final class KafkaSubscription implements Subscription {
 			this.consumer.resume(this.consumer.paused());
 			this.fetchPaused = false;
 			this.backpressureResumes.incrementAndGet();
-		}
-		if (!this.closing) {
-			this.state = this.userPaused ? State.PAUSED : State.RUNNING;
 		}
 	}
 
@@ -236,7 +232,7 @@ final class KafkaSubscription implements Subscription {
 				PartitionTracker.Entry entry = tracker.dispatched(record.offset());
 				CompletableFuture<Outcome> done;
 				try {
-					done = this.dispatcher.dispatch(inbound(record), this.options.pollTimeout(),
+					done = dispatcher().dispatch(inbound(record), this.options.pollTimeout(),
 							() -> tracker.revoked);
 				}
 				catch (RejectedExecutionException ex) {
@@ -283,23 +279,16 @@ final class KafkaSubscription implements Subscription {
 				record.offset(), null);
 	}
 
-	/** Graceful stop: no more fetching, wait for in-flight work up to the timeout, commit, drop the rest. */
-	private void drain(Duration timeout) {
-		this.consumer.pause(this.consumer.assignment());
-		this.fetchPaused = true;
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() - deadline < 0 && this.committer.unsettled() > 0) {
-			// keep the membership alive while work finishes; partitions are paused, nothing is fetched
-			this.consumer.poll(Duration.ofMillis(Math.min(50, Math.max(1,
-					TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))));
-			this.committer.commitIfDue();
-		}
+	/**
+	 * Last commit of close: the dispatcher is closed (queued work is dropped), so commit the
+	 * contiguous finished offsets and forget the partitions; the revocation inside
+	 * {@code consumer.close()} then has nothing to wait for.
+	 */
+	private void commitFinished() {
 		this.committer.revokeAll();
-		this.dispatcher.close();
-		// everything committable is committed: the revocation inside consumer.close() has nothing to wait for
 		int left = this.committer.commitAllAndForget();
 		if (left > 0) {
-			logger.info("Subscription '{}' closed with {} records unfinished; they will be delivered again", this.id,
+			logger.info("Subscription '{}' closed with {} records unfinished; they will be delivered again", id(),
 					left);
 		}
 	}
@@ -336,92 +325,80 @@ final class KafkaSubscription implements Subscription {
 	 * @param timeout bound on each admin call
 	 */
 	void refreshLag(Admin admin, Duration timeout) {
-		if (this.closing) {
+		if (this.released) {
 			return;
 		}
 		try {
-			this.lag = KafkaLagProbe.measure(admin, this.group, this.topics, timeout);
+			this.lag = KafkaLagProbe.measure(admin, group(), topics(), timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (Exception ex) {
-			logger.debug("Lag of '{}' could not be measured: {}", this.id, ex.toString());
+			logger.debug("Lag of '{}' could not be measured: {}", id(), ex.toString());
 		}
 	}
 
-	// ---------------------------------------------------------------- application threads
-
-	@Override
-	public String id() {
-		return this.id;
-	}
-
-	@Override
-	public List<String> topics() {
-		return this.topics;
-	}
-
-	@Override
-	public String group() {
-		return this.group;
-	}
-
-	@Override
-	public State state() {
-		return this.state;
-	}
-
-	@Override
-	public void pause() {
-		this.userPaused = true;
-		if (this.state == State.RUNNING) {
-			this.state = State.PAUSED;
-		}
-	}
-
-	@Override
-	public void resume() {
-		this.userPaused = false;
-		if (this.state == State.PAUSED) {
-			this.state = State.RUNNING;
-		}
-	}
-
-	@Override
-	public long pending() {
-		return this.dispatcher.pending();
-	}
+	// ---------------------------------------------------------------- hooks of the base
 
 	@Override
 	public long lag() {
 		return this.lag;
 	}
 
+	/** The poll thread reads {@link #fetching()} before each poll: it pauses the partitions. */
 	@Override
-	public void close(Duration timeout) {
-		if (!this.closing) {
-			this.closeTimeout = timeout.isNegative() ? Duration.ZERO : timeout;
-			this.closing = true;
+	protected void onPaused() {
+	}
+
+	/** The poll thread reads {@link #fetching()} before each poll: it resumes the partitions. */
+	@Override
+	protected void onResumed() {
+	}
+
+	/**
+	 * Tells the poll thread to stop: it dispatches nothing more, skips the final commit and closes
+	 * the consumer, leaving the group. Returns at once (may run on the poll thread itself).
+	 */
+	@Override
+	protected void onFailed(Throwable cause) {
+		this.failed = true;
+	}
+
+	/**
+	 * Nothing to do here: the state is CLOSED, so {@link #fetching()} is false and the poll thread
+	 * pauses every partition at its next turn while it keeps polling (the member stays in the group
+	 * and its revocations are handled) and committing what finishes.
+	 */
+	@Override
+	protected void stopFetching() {
+	}
+
+	/**
+	 * Tells the poll thread to commit what finished and close the consumer, and waits for it until the
+	 * deadline; after that it finishes on its own (the consumer's close is bounded by
+	 * {@link #CONSUMER_CLOSE_TIMEOUT}).
+	 */
+	@Override
+	protected void release(long unfinished, long deadline) {
+		this.released = true;
+		ScheduledFuture<?> task = this.lagTask;
+		if (task != null) {
+			task.cancel(false);
 		}
 		if (Thread.currentThread() == this.thread) {
 			return;
 		}
 		try {
-			if (!this.stopped.await(timeout.toMillis() + 20_000, TimeUnit.MILLISECONDS)) {
-				logger.warn("Subscription '{}' did not stop within {} plus 20 s", this.id, timeout);
-			}
+			this.thread.join(Math.max(1, remaining(deadline).toMillis()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.state = State.CLOSED;
-		this.onClosed.accept(this);
-	}
-
-	@Override
-	public void close() {
-		close(this.defaultCloseTimeout);
+		if (this.thread.isAlive()) {
+			logger.warn("Subscription '{}': the poll thread is still committing or closing the consumer at the "
+					+ "close deadline; it finishes in the background", id());
+		}
 	}
 
 	/** @return times the partitions were paused for backpressure (tests, diagnostics) */
@@ -442,11 +419,6 @@ final class KafkaSubscription implements Subscription {
 	/** @return the assigned partitions (racy snapshot) */
 	Set<TopicPartition> assignedPartitions() {
 		return this.committer.partitions();
-	}
-
-	@Override
-	public String toString() {
-		return "KafkaSubscription{id=" + this.id + ", state=" + this.state + "}";
 	}
 
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.eventbus.core.api.EventBusException;
-import dev.eventbus.core.support.DeadLetter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -51,8 +50,8 @@ final class KafkaTopicProvisioner {
 		Set<String> names = new LinkedHashSet<>();
 		for (String topic : topics) {
 			names.add(topic);
-			if (this.options.deadLetterTopics() && !topic.endsWith("-dlt")) {
-				names.add(DeadLetter.kafkaTopic(topic));
+			if (this.options.deadLetterTopics() && !topic.endsWith(KafkaEventBus.DEAD_LETTER_SUFFIX)) {
+				names.add(topic + KafkaEventBus.DEAD_LETTER_SUFFIX);
 			}
 		}
 		try {

@@ -3,7 +3,9 @@ package dev.eventbus.core.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,11 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The bus's factory customizers reach the factories it creates, in order, before the clients exist.
@@ -96,6 +102,44 @@ class KafkaFactoryCustomizersTest {
 		assertThatNullPointerException()
 			.isThrownBy(() -> KafkaEventBus.builder(UNREACHABLE).consumerFactoryCustomizer(null))
 			.withMessageContaining("consumerFactoryCustomizer");
+	}
+
+	@Test
+	void aProducerFactoryCustomizerThatThrowsFailsTheBuildAndLeavesNoThreadOfTheBusRunning() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		KafkaEventBus.Builder builder = KafkaEventBus.builder(UNREACHABLE.toBuilder()
+			.producer(KafkaProducerOptions.builder().flushMessages(10).build())
+			.build()).producerFactoryCustomizer((factory) -> {
+				throw new IllegalStateException("customizer broke");
+			});
+		assertThatIllegalStateException().isThrownBy(builder::build).withMessage("customizer broke");
+		assertNoNewClientThreads(before);
+	}
+
+	@Test
+	void provisioningThatFailsInTheConstructorClosesTheProducerAndAdminClientsAndStartsNoBusThread() {
+		Set<Thread> before = Thread.getAllStackTraces().keySet();
+		KafkaEventBus.Builder builder = KafkaEventBus.builder(UNREACHABLE.toBuilder()
+			.producer(KafkaProducerOptions.builder().flushMessages(10).build())
+			.topics(KafkaTopicOptions.builder()
+				.strategy(KafkaTopicOptions.Strategy.CREATE_ONLY)
+				.names(List.of("never-provisioned"))
+				.timeout(Duration.ofMillis(500))
+				.build())
+			.build());
+		assertThatExceptionOfType(EventBusException.class).isThrownBy(builder::build)
+			.withMessageContaining("never-provisioned");
+		assertNoNewClientThreads(before);
+	}
+
+	private static void assertNoNewClientThreads(Set<Thread> before) {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> !before.contains(thread) && thread.isAlive())
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("eventbus-") || name.startsWith("kafka-"))
+			.collect(Collectors.toSet())).isEmpty());
 	}
 
 }
