@@ -3,13 +3,11 @@ package dev.eventbus.core.nats;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,24 +18,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventBusException;
-import dev.eventbus.core.api.EventListener;
-import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishReceipt;
-import dev.eventbus.core.api.Subscription;
-import dev.eventbus.core.api.SubscriptionOptions;
-import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.codec.HeaderStyle;
-import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
-import dev.eventbus.core.keyed.KeyedExecutorOptions;
-import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.support.AbstractEventBus;
+import dev.eventbus.core.support.AbstractSubscription;
+import dev.eventbus.core.support.BusSettings;
 import dev.eventbus.core.support.DeadLetter;
-import dev.eventbus.core.support.SubscriptionDispatcher;
-import dev.eventbus.core.support.Topics;
+import dev.eventbus.core.support.EventBusBuilder;
+import dev.eventbus.core.support.SubscriptionRequest;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -69,10 +61,11 @@ import org.slf4j.LoggerFactory;
  * ack deadline extended while an event waits, runs or backs off. Never nak.</li>
  * </ul>
  *
- * <p>Create with {@link #builder(NatsOptions)}. Thread-safe. The connection is made once; jnats
- * reconnects it with the same settings.
+ * <p>The common rules (arguments, duplicate subscriptions, close under one deadline) are those of
+ * {@link AbstractEventBus}. Create with {@link #builder(NatsOptions)}. Thread-safe. The connection is
+ * made once; jnats reconnects it with the same settings.
  */
-public final class NatsEventBus implements EventBus {
+public final class NatsEventBus extends AbstractEventBus {
 
 	/** Transport name: {@code nats}. */
 	public static final String TRANSPORT = "nats";
@@ -84,20 +77,12 @@ public final class NatsEventBus implements EventBus {
 	/** How long jnats' connect thread stays without work before it ends. */
 	private static final Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(1);
 
+	/** Bound on the connection flush at close, and the least it is given. */
+	private static final Duration MAX_FLUSH = Duration.ofSeconds(1);
+
+	private static final Duration MIN_FLUSH = Duration.ofMillis(100);
+
 	private final NatsOptions options;
-
-	/** The shared executor, or an own one created at the first subscribe; guarded by {@code this}. */
-	private @Nullable KeyedExecutor executor;
-
-	private final boolean ownsExecutor;
-
-	private final EnvelopeCodec codec;
-
-	private final EventBusObserver observer;
-
-	private final String source;
-
-	private final Duration shutdownTimeout;
 
 	private final String instanceId = UUID.randomUUID().toString();
 
@@ -128,20 +113,11 @@ public final class NatsEventBus implements EventBus {
 	/** jnats' connect and reconnect attempts; one thread, ended when idle. */
 	private final ExecutorService connects;
 
-	private final Map<String, NatsSubscription> subscriptions = new ConcurrentHashMap<>();
-
 	private volatile @Nullable KeyValue leases;
 
-	private volatile boolean closed;
-
-	private NatsEventBus(Builder builder) {
+	private NatsEventBus(Builder builder, BusSettings settings) {
+		super(TRANSPORT, HeaderStyle.NATS, settings);
 		this.options = builder.options;
-		this.ownsExecutor = builder.executor == null;
-		this.executor = builder.executor;
-		this.codec = (builder.codec != null) ? builder.codec : new EnvelopeCodec(new JsonPayloadCodec());
-		this.observer = builder.observer;
-		this.source = builder.source;
-		this.shutdownTimeout = builder.shutdownTimeout;
 		this.monitor = new NatsConnectionMonitor(this.options.connectionName());
 		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, named("eventbus-nats-scheduler-"));
 		scheduler.setRemoveOnCancelPolicy(true);
@@ -164,7 +140,6 @@ public final class NatsEventBus implements EventBus {
 		}
 		catch (RuntimeException ex) {
 			shutdownOwnedThreads();
-			closeOwnedExecutor();
 			throw ex;
 		}
 		try {
@@ -174,7 +149,6 @@ public final class NatsEventBus implements EventBus {
 		}
 		catch (IOException ex) {
 			shutdownOwnedThreads();
-			closeOwnedExecutor();
 			throw new EventBusException("Could not connect to NATS " + this.options.servers() + " as '"
 					+ this.options.connectionName() + "' within connection-timeout " + this.options.connectionTimeout()
 					+ ": " + ex.getMessage() + ". Check eventbus.nats.servers and the credentials", ex);
@@ -182,11 +156,10 @@ public final class NatsEventBus implements EventBus {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			shutdownOwnedThreads();
-			closeOwnedExecutor();
 			throw new EventBusException("Interrupted while connecting to NATS " + this.options.servers(), ex);
 		}
 		this.streams = new NatsStreamProvisioner(this.management, this.options.stream());
-		this.publisher = new NatsPublisher(this.jetStream, this.streams, this.options.publish(), this.observer,
+		this.publisher = new NatsPublisher(this.jetStream, this.streams, this.options.publish(), settings.observer(),
 				() -> this.monitor.status(this.connection).state());
 	}
 
@@ -198,49 +171,41 @@ public final class NatsEventBus implements EventBus {
 		return new Builder(options);
 	}
 
+	/** Publishes to the topic's subject with {@code Nats-Msg-Id} = event id, bounded by the publish window. */
 	@Override
-	public CompletableFuture<PublishReceipt> publish(String topic, Envelope<?> envelope) {
-		Topics.validate(topic);
-		if (envelope == null) {
-			throw new InvalidEnvelopeException("envelope", "envelope must not be null");
-		}
-		Envelope<?> complete = (envelope.source() != null) ? envelope : envelope.toBuilder().source(this.source).build();
-		WireMessage wire = this.codec.encode(complete, HeaderStyle.NATS);
-		return this.publisher.publish(topic, this.options.stream().subject(topic), complete.eventId(), wire, true);
+	protected CompletableFuture<PublishReceipt> send(String topic, WireMessage message, String eventId) {
+		return this.publisher.publish(topic, this.options.stream().subject(topic), eventId, message, true);
+	}
+
+	/**
+	 * Publishes to the dead-letter subject with {@code Nats-Msg-Id} = {@code dlt-<group>-<topic>-<sequence>}, so
+	 * that a dead letter published again (after a crash before the ack) is stored once; not bounded by
+	 * the publish window (dead letters are bounded by the messages in flight).
+	 */
+	@Override
+	protected CompletableFuture<?> sendDeadLetter(DeadLetter deadLetter) {
+		String original = deadLetter.original().topic();
+		String topic = deadLetterTopic(original);
+		String messageId = "dlt-" + deadLetter.group() + "-" + original + "-" + deadLetter.original().streamSequence();
+		return this.publisher.publish(topic, this.options.stream().subject(topic), messageId,
+				deadLetter.toWireMessage(headerStyle()), false);
 	}
 
 	@Override
-	public <T> Subscription subscribe(Collection<String> topics, Class<T> payloadType, SubscriptionOptions options,
-			EventListener<? super T> listener) {
-		Objects.requireNonNull(payloadType, "payloadType must not be null");
-		Objects.requireNonNull(options, "options must not be null");
-		Objects.requireNonNull(listener, "listener must not be null");
-		List<String> unique = Topics.validateAll(topics);
-		if (this.closed) {
-			throw new EventBusException("NATS event bus is closed; cannot subscribe to " + unique);
-		}
-		String id = options.group() + "/" + String.join(",", unique);
-		SubscriptionDispatcher<T> dispatcher = new SubscriptionDispatcher<>(TRANSPORT, id, payloadType, options,
-				listener, executor(), this.codec, HeaderStyle.NATS, this::publishDeadLetter, this.scheduler,
-				this.observer);
-		NatsSubscription subscription = new NatsSubscription(id, unique, options.group(), dispatcher, this.management,
-				this.shutdownTimeout, (closed) -> this.subscriptions.remove(closed.id(), closed));
-		if (this.subscriptions.putIfAbsent(id, subscription) != null) {
-			throw new IllegalStateException("NATS event bus already has subscription '" + id
-					+ "'; close it first or use another group");
-		}
+	protected AbstractSubscription open(SubscriptionRequest<?> request) {
+		NatsSubscription subscription = new NatsSubscription(request, this.management, this.options.consumer());
 		try {
 			NatsConsumerOptions consumerOptions = this.options.consumer();
-			for (String topic : unique) {
+			for (String topic : request.topics()) {
 				String subject = this.options.stream().subject(topic);
 				String stream = this.streams.ensure(subject);
 				if (stream == null) {
 					stream = NatsStreamOptions.streamName(subject);
 				}
-				if (options.deadLetter()) {
-					this.streams.ensure(DeadLetter.natsSubject(subject));
+				if (request.options().deadLetter()) {
+					this.streams.ensure(this.options.stream().subject(deadLetterTopic(topic)));
 				}
-				String durable = NatsConsumerOptions.durableName(options.group(), topic);
+				String durable = NatsConsumerOptions.durableName(request.group(), topic);
 				String consumerStream = stream;
 				Runnable provisionConsumer = () -> this.streams.ensureConsumer(consumerStream,
 						NatsClientConfig.consumerConfiguration(consumerOptions, durable, subject));
@@ -248,7 +213,7 @@ public final class NatsEventBus implements EventBus {
 				NatsLease lease = consumerOptions.singleActive()
 						? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
 				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.connection, this.jetStream,
-						consumerOptions, executor(), dispatcher, subscription, lease, provisionConsumer,
+						consumerOptions, executor(), request.dispatcher(), subscription, lease, provisionConsumer,
 						"eventbus-nats-consumer-" + topic + "-" + THREADS.incrementAndGet()));
 			}
 			long keepAlive = Math.max(100, consumerOptions.ackWait().toMillis() / 3);
@@ -265,16 +230,14 @@ public final class NatsEventBus implements EventBus {
 			subscription.close(Duration.ZERO);
 			throw ex;
 		}
-		logger.info("NATS subscription '{}' started", id);
+		logger.info("NATS subscription '{}' started", request.id());
 		return subscription;
 	}
 
-	private CompletableFuture<?> publishDeadLetter(DeadLetter deadLetter) {
-		String subject = DeadLetter.natsSubject(this.options.stream().subject(deadLetter.original().topic()));
-		Long sequence = deadLetter.original().streamSequence();
-		String messageId = "dlt-" + deadLetter.group() + "-" + deadLetter.original().topic() + "-" + sequence;
-		return this.publisher.publish(DeadLetter.natsSubject(deadLetter.original().topic()), subject, messageId,
-				deadLetter.toWireMessage(HeaderStyle.NATS), false);
+	/** Retries wait on the bus's scheduler (shut down with it), not on a thread of their own. */
+	@Override
+	protected ScheduledExecutorService retryScheduler() {
+		return this.scheduler;
 	}
 
 	private KeyValue leaseBucket() {
@@ -312,24 +275,15 @@ public final class NatsEventBus implements EventBus {
 		}
 	}
 
+	/** @return {@code <topic>.dlt}, captured by a stream of its own */
 	@Override
 	public String deadLetterTopic(String topic) {
-		return DeadLetter.natsSubject(topic);
-	}
-
-	@Override
-	public List<Subscription> subscriptions() {
-		return List.copyOf(this.subscriptions.values());
-	}
-
-	@Override
-	public String transport() {
-		return TRANSPORT;
+		return topic + ".dlt";
 	}
 
 	/** @return a snapshot of the connection state, for health checks */
 	public NatsConnectionStatus connectionStatus() {
-		return this.monitor.status(this.closed ? null : this.connection);
+		return this.monitor.status(isClosed() ? null : this.connection);
 	}
 
 	/** @return the settings this bus was built with */
@@ -356,19 +310,17 @@ public final class NatsEventBus implements EventBus {
 				statistics.getMemory(), "storage", statistics.getStorage());
 	}
 
+	/**
+	 * Waits for un-acknowledged publishes within the time left, flushes (acks of the subscriptions
+	 * included), closes the connection, then the bus's threads.
+	 */
 	@Override
-	public void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-		for (NatsSubscription subscription : new ArrayList<>(this.subscriptions.values())) {
-			subscription.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-		}
-		this.publisher.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+	protected void closeTransport(long deadline) {
+		this.publisher.close(remaining(deadline));
+		Duration flush = remaining(deadline);
+		flush = (flush.compareTo(MAX_FLUSH) > 0) ? MAX_FLUSH : (flush.compareTo(MIN_FLUSH) < 0) ? MIN_FLUSH : flush;
 		try {
-			this.connection.flush(Duration.ofSeconds(1));
+			this.connection.flush(flush);
 		}
 		catch (Exception ex) {
 			logger.debug("NATS flush on close failed: {}", ex.toString());
@@ -381,7 +333,6 @@ public final class NatsEventBus implements EventBus {
 		}
 		// After the connection: jnats cancels its timers and reports CLOSED on these while closing.
 		shutdownOwnedThreads();
-		closeOwnedExecutor();
 	}
 
 	private void shutdownOwnedThreads() {
@@ -407,33 +358,19 @@ public final class NatsEventBus implements EventBus {
 		return executor;
 	}
 
-	private synchronized KeyedExecutor executor() {
-		if (this.executor == null) {
-			this.executor = KeyedExecutor.create(KeyedExecutorOptions.defaults());
-		}
-		return this.executor;
+	@Override
+	public String toString() {
+		return "NatsEventBus{connection=" + this.options.connectionName() + ", subscriptions=" + subscriptions().size()
+				+ "}";
 	}
 
-	private synchronized void closeOwnedExecutor() {
-		if (this.ownsExecutor && this.executor != null) {
-			this.executor.shutdown(this.shutdownTimeout);
-		}
-	}
-
-	/** Builds a {@link NatsEventBus}. Not thread-safe. */
-	public static final class Builder {
+	/**
+	 * Builds a {@link NatsEventBus}: the shared settings of {@link EventBusBuilder} plus hooks for the
+	 * jnats connection options. {@link #build()} rejects bad values naming the setting. Not thread-safe.
+	 */
+	public static final class Builder extends EventBusBuilder<Builder> {
 
 		private final NatsOptions options;
-
-		private @Nullable KeyedExecutor executor;
-
-		private @Nullable EnvelopeCodec codec;
-
-		private EventBusObserver observer = EventBusObserver.NOOP;
-
-		private String source = "eventbus";
-
-		private Duration shutdownTimeout = KeyedExecutorOptions.DEFAULT_SHUTDOWN_TIMEOUT;
 
 		private final List<Consumer<? super Options.Builder>> connectionOptionsCustomizers = new ArrayList<>();
 
@@ -457,49 +394,15 @@ public final class NatsEventBus implements EventBus {
 			return this;
 		}
 
-		/** @param executor the shared keyed executor (not closed by the bus); default: an own one @return this builder */
-		public Builder executor(KeyedExecutor executor) {
-			this.executor = Objects.requireNonNull(executor, "executor must not be null");
-			return this;
-		}
-
-		/** @param codec envelope codec (default JSON) @return this builder */
-		public Builder codec(EnvelopeCodec codec) {
-			this.codec = Objects.requireNonNull(codec, "codec must not be null");
-			return this;
-		}
-
-		/** @param observer meters (default none) @return this builder */
-		public Builder observer(EventBusObserver observer) {
-			this.observer = Objects.requireNonNull(observer, "observer must not be null");
-			return this;
-		}
-
-		/** @param source CloudEvents source for envelopes without one (default {@code eventbus}) @return this builder */
-		public Builder source(String source) {
-			if (source == null || source.isBlank()) {
-				throw new IllegalArgumentException("source must not be blank");
-			}
-			this.source = source;
-			return this;
-		}
-
-		/** @param shutdownTimeout how long close waits for in-flight work, not negative @return this builder */
-		public Builder shutdownTimeout(Duration shutdownTimeout) {
-			if (shutdownTimeout == null || shutdownTimeout.isNegative()) {
-				throw new IllegalArgumentException("shutdownTimeout must not be negative but was " + shutdownTimeout);
-			}
-			this.shutdownTimeout = shutdownTimeout;
-			return this;
-		}
-
 		/**
 		 * Connects to NATS.
 		 * @return the bus
+		 * @throws IllegalArgumentException naming the invalid setting
 		 * @throws EventBusException naming the servers when the connection fails
 		 */
+		@Override
 		public NatsEventBus build() {
-			return new NatsEventBus(this);
+			return new NatsEventBus(this, settings());
 		}
 
 	}

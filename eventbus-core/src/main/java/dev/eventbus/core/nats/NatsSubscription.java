@@ -1,13 +1,13 @@
 package dev.eventbus.core.nats;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
 
-import dev.eventbus.core.api.Subscription;
+import dev.eventbus.core.support.AbstractSubscription;
 import dev.eventbus.core.support.SubscriptionDispatcher;
+import dev.eventbus.core.support.SubscriptionRequest;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerInfo;
@@ -16,51 +16,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A subscription of a listener to one or more topics: one {@link NatsTopicConsumer} (and fetch
- * thread) per topic, one {@link SubscriptionDispatcher} for all of them.
+ * thread) per topic, one {@link SubscriptionDispatcher} for all of them. The state machine and the
+ * close sequence are those of {@link AbstractSubscription}; the fetch threads pull only while
+ * {@link #fetching()}.
  *
- * <p>Threads: the application calls {@link #pause()}, {@link #resume()} and {@link #close(Duration)};
- * the bus scheduler runs the ack keep-alive and the maintenance task (lease ticks and the lag
- * refresh, which calls the server and therefore stays off the fetch threads). State fields are
- * volatile.
+ * <p>FAILED: when a handler threw a {@link VirtualMachineError}, or when JetStream refuses the
+ * durable consumer for good (see {@link NatsTopicConsumer}). The fetch threads stop, nothing
+ * unfinished is acknowledged and the single-active leases are abandoned: another instance of the
+ * group takes over once they expired, and gets the un-acknowledged messages after ack-wait.
+ *
+ * <p>Threads: the application calls pause, resume and close; the bus scheduler runs the ack
+ * keep-alive and the maintenance thread the lease ticks and the lag refresh (which call the server
+ * and therefore stay off the fetch threads). The consumers and tasks are added before the
+ * subscription is returned; fields read by other threads are volatile.
  */
-final class NatsSubscription implements Subscription {
+final class NatsSubscription extends AbstractSubscription {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsSubscription.class);
 
 	/** JetStream API error code: consumer not found. */
 	private static final int CONSUMER_NOT_FOUND = 10014;
 
-	private final String id;
+	/** JetStream API error code: stream not found. */
+	private static final int STREAM_NOT_FOUND = 10059;
 
-	private final List<String> topics;
-
-	private final String group;
-
-	private final SubscriptionDispatcher<?> dispatcher;
+	/** Added to pull-expiry when waiting for a fetch thread to end. */
+	private static final Duration FETCH_END_MARGIN = Duration.ofSeconds(2);
 
 	private final JetStreamManagement management;
 
-	private final Duration defaultTimeout;
+	private final NatsConsumerOptions consumerOptions;
 
-	private final Consumer<NatsSubscription> onClose;
+	private final List<NatsTopicConsumer> consumers = new CopyOnWriteArrayList<>();
 
-	private final List<NatsTopicConsumer> consumers = new ArrayList<>();
-
-	private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
-
-	private volatile State state = State.RUNNING;
+	private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
 
 	private volatile long lag = -1;
 
-	NatsSubscription(String id, List<String> topics, String group, SubscriptionDispatcher<?> dispatcher,
-			JetStreamManagement management, Duration defaultTimeout, Consumer<NatsSubscription> onClose) {
-		this.id = id;
-		this.topics = List.copyOf(topics);
-		this.group = group;
-		this.dispatcher = dispatcher;
+	NatsSubscription(SubscriptionRequest<?> request, JetStreamManagement management,
+			NatsConsumerOptions consumerOptions) {
+		super(request);
 		this.management = management;
-		this.defaultTimeout = defaultTimeout;
-		this.onClose = onClose;
+		this.consumerOptions = consumerOptions;
 	}
 
 	void add(NatsTopicConsumer consumer) {
@@ -81,8 +78,17 @@ final class NatsSubscription implements Subscription {
 		}
 	}
 
-	boolean isPaused() {
-		return this.state == State.PAUSED;
+	/** @return whether the fetch threads may pull: RUNNING */
+	boolean mayFetch() {
+		return fetching();
+	}
+
+	/**
+	 * JetStream refused the consumer for good: the subscription cannot go on.
+	 * @param cause the refusal
+	 */
+	void refused(Throwable cause) {
+		fail(cause);
 	}
 
 	/** Extends the ack deadline of every un-acknowledged message. */
@@ -92,9 +98,9 @@ final class NatsSubscription implements Subscription {
 		}
 	}
 
-	/** Ticks the single-active leases and refreshes the lag. Calls the server; bus scheduler only. */
+	/** Ticks the single-active leases and refreshes the lag. Calls the server; maintenance thread only. */
 	void maintain() {
-		if (this.state == State.CLOSED) {
+		if (state() == State.CLOSED || state() == State.FAILED) {
 			return;
 		}
 		long total = 0;
@@ -125,57 +131,17 @@ final class NatsSubscription implements Subscription {
 			}
 			catch (JetStreamApiException ex) {
 				known = false;
-				if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND) {
+				if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
 					consumer.recreate();
 				}
 			}
 			catch (Exception ex) {
 				known = false;
-				logger.debug("NATS subscription '{}': lag of '{}' unknown: {}", this.id, consumer.durable(),
+				logger.debug("NATS subscription '{}': lag of '{}' unknown: {}", id(), consumer.durable(),
 						ex.toString());
 			}
 		}
 		this.lag = known ? total : -1;
-	}
-
-	@Override
-	public String id() {
-		return this.id;
-	}
-
-	@Override
-	public List<String> topics() {
-		return this.topics;
-	}
-
-	@Override
-	public String group() {
-		return this.group;
-	}
-
-	@Override
-	public State state() {
-		return this.state;
-	}
-
-	@Override
-	public void pause() {
-		if (this.state == State.RUNNING) {
-			this.state = State.PAUSED;
-		}
-	}
-
-	@Override
-	public void resume() {
-		if (this.state == State.PAUSED) {
-			this.state = State.RUNNING;
-			this.consumers.forEach(NatsTopicConsumer::signal);
-		}
-	}
-
-	@Override
-	public long pending() {
-		return this.dispatcher.pending();
 	}
 
 	@Override
@@ -184,68 +150,60 @@ final class NatsSubscription implements Subscription {
 	}
 
 	@Override
-	public void close() {
-		close(this.defaultTimeout);
+	protected void onPaused() {
+		this.consumers.forEach(NatsTopicConsumer::signal);
 	}
 
 	@Override
-	public synchronized void close(Duration timeout) {
-		if (this.state == State.CLOSED) {
-			return;
-		}
-		this.state = State.CLOSED;
-		long deadline = System.nanoTime() + timeout.toNanos();
-		this.consumers.forEach(NatsTopicConsumer::stop);
+	protected void onResumed() {
+		this.consumers.forEach(NatsTopicConsumer::signal);
+	}
+
+	/**
+	 * Stops the fetch threads without waiting and abandons the leases (they expire on the server, so
+	 * that another instance takes over); nothing unfinished is acknowledged.
+	 */
+	@Override
+	protected void onFailed(Throwable cause) {
 		for (NatsTopicConsumer consumer : this.consumers) {
-			consumer.awaitFetchThread(remaining(deadline).plus(consumerFetchBound()));
-		}
-		// Drain: wait for what was fetched to finish and be acknowledged; keep-alive continues.
-		while (unfinished() > 0 && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
+			consumer.stop();
+			NatsLease lease = consumer.lease();
+			if (lease != null) {
+				lease.abandon();
 			}
 		}
-		int left = unfinished();
-		this.dispatcher.close();
+	}
+
+	/** Stops pulling and waits for the fetch threads; the keep-alive goes on while in-flight work drains. */
+	@Override
+	protected void stopFetching() {
+		this.consumers.forEach(NatsTopicConsumer::stop);
+		Duration bound = this.consumerOptions.pullExpiry().plus(FETCH_END_MARGIN);
+		for (NatsTopicConsumer consumer : this.consumers) {
+			consumer.awaitFetchThread(bound);
+		}
+	}
+
+	/**
+	 * Cancels the keep-alive and maintenance, releases the jnats subscriptions, and releases the leases
+	 * when everything finished; otherwise abandons them, so that no standby takes over while events are
+	 * un-acknowledged: they are redelivered after ack-wait.
+	 */
+	@Override
+	protected void release(long unfinished, long deadline) {
 		this.tasks.forEach((task) -> task.cancel(false));
 		for (NatsTopicConsumer consumer : this.consumers) {
 			consumer.unsubscribe();
 			NatsLease lease = consumer.lease();
 			if (lease != null) {
-				if (left == 0) {
+				if (unfinished == 0) {
 					lease.release();
 				}
 				else {
-					// Let the lease expire rather than hand the group over while events are un-acknowledged.
 					lease.abandon();
 				}
 			}
 		}
-		if (left > 0) {
-			logger.warn("NATS subscription '{}' closed with {} events unfinished after {}; they stay "
-					+ "un-acknowledged and are redelivered after ack-wait", this.id, left, timeout);
-		}
-		this.onClose.accept(this);
-	}
-
-	private Duration consumerFetchBound() {
-		return Duration.ofSeconds(2);
-	}
-
-	private int unfinished() {
-		int total = 0;
-		for (NatsTopicConsumer consumer : this.consumers) {
-			total += consumer.inFlight();
-		}
-		return total;
-	}
-
-	private static Duration remaining(long deadline) {
-		return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
 	}
 
 }

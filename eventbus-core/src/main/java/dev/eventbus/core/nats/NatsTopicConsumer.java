@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * and hands every message to the subscription's {@link SubscriptionDispatcher}; acknowledges a
  * message only when its dispatch future completed (handled or dead-lettered). Never naks.
  *
- * <p>Backpressure: no pull request is sent while the connection is down, the subscription is paused,
+ * <p>A consumer that JetStream refuses for good (its stream was deleted, or the account may not use
+ * it) fails the subscription ({@link #refusedForGood(Throwable)}); other pull failures are retried.
+ *
+ * <p>Backpressure: no pull request is sent while the connection is down, the subscription is not RUNNING,
  * the executor is above its high watermark, this instance is a single-active standby (or just took
  * over and waits for the previous owner's un-acknowledged messages to be redelivered, see
  * {@link #checkTakeover(long, Duration)}), or {@code max-ack-pending} messages are un-acknowledged; a
@@ -51,6 +56,9 @@ import org.slf4j.LoggerFactory;
 final class NatsTopicConsumer implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(NatsTopicConsumer.class);
+
+	/** JetStream API error code: stream not found. */
+	private static final int STREAM_NOT_FOUND = 10059;
 
 	private static final Duration DISPATCH_WAIT = Duration.ofMillis(200);
 
@@ -203,6 +211,10 @@ final class NatsTopicConsumer implements Runnable {
 					this.provisionConsumer.run();
 				}
 				catch (RuntimeException provisioning) {
+					if (refusedForGood(provisioning)) {
+						this.owner.refused(refusal(provisioning));
+						break;
+					}
 					logger.warn("NATS consumer '{}': {}", this.durable, provisioning.getMessage());
 				}
 				try {
@@ -217,7 +229,7 @@ final class NatsTopicConsumer implements Runnable {
 
 	private boolean mayPull() {
 		// Not while disconnected: pulls would pile up in the reconnect buffer and all be answered at once.
-		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && !this.owner.isPaused()
+		return this.jetStreamConnection.getStatus() == Connection.Status.CONNECTED && this.owner.mayFetch()
 				&& active() && !this.executor.isUnderPressure() && this.inFlight.size() < this.options.maxAckPending();
 	}
 
@@ -370,8 +382,41 @@ final class NatsTopicConsumer implements Runnable {
 			this.rebind = true;
 		}
 		catch (RuntimeException ex) {
+			if (refusedForGood(ex)) {
+				this.owner.refused(refusal(ex));
+				return;
+			}
 			logger.warn("NATS consumer '{}': {}", this.durable, ex.getMessage());
 		}
+	}
+
+	/**
+	 * Whether the server refused the durable consumer in a way that retrying does not mend: its stream
+	 * is gone, or the account is not allowed to use it (authorization or permissions violation).
+	 * Anything else (timeouts, a disconnected server, a deleted consumer) is retried.
+	 * @param error what creating or binding the consumer threw
+	 * @return whether the subscription cannot go on
+	 */
+	static boolean refusedForGood(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == STREAM_NOT_FOUND) {
+				return true;
+			}
+			String message = cause.getMessage();
+			if (message != null) {
+				String lower = message.toLowerCase(Locale.ROOT);
+				if (lower.contains("authorization violation") || lower.contains("permissions violation")) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	private EventBusException refusal(Throwable cause) {
+		return new EventBusException("NATS refused durable consumer '" + this.durable + "' on stream '" + this.stream
+				+ "' (subject '" + this.subject + "') for good: " + cause.getMessage() + ". Provision the stream or "
+				+ "grant the permissions, then close the subscription and subscribe again", cause);
 	}
 
 	/** Extends the ack deadline of every un-acknowledged message. Called by the bus scheduler. */

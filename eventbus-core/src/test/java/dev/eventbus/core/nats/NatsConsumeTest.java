@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.RetryPolicy;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -85,6 +89,58 @@ class NatsConsumeTest {
 			.build();
 		this.resources.add(bus);
 		return bus;
+	}
+
+	@Test
+	void subscribingAfterCloseThrowsIllegalStateException() {
+		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
+		bus.close();
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> bus.subscribe(topic("closed"), Step.class, SubscriptionOptions.of("g"), (e, c) -> {
+			}))
+			.withMessageContaining("closed");
+	}
+
+	@Test
+	void aSecondSubscriptionOfTheSameGroupAndTopicsIsRejectedUntilTheFirstIsClosed() {
+		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
+		String topic = topic("duplicate");
+		Subscription first = bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
+		});
+
+		assertThatExceptionOfType(DuplicateSubscriptionException.class)
+			.isThrownBy(() -> bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
+			}))
+			.withMessageContaining("g/" + topic);
+		first.close();
+		assertThat(bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
+		}).state()).isEqualTo(Subscription.State.RUNNING);
+	}
+
+	@Test
+	void builderSettersOnlyRecordAndBuildRejectsABadSettingNamingIt() {
+		NatsEventBus.Builder builder = NatsEventBus.builder(NatsOptions.builder().servers(server.url()).build())
+			.source(" ")
+			.shutdownTimeout(Duration.ofSeconds(1));
+
+		assertThatIllegalArgumentException().isThrownBy(builder::build).withMessageContaining("source");
+	}
+
+	@Test
+	void aSubscriptionWhoseStreamWasDeletedFailsNamingTheStreamInsteadOfRetryingForever() throws Exception {
+		String topic = topic("deleted");
+		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
+		Subscription subscription = bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
+		});
+		String stream = NatsStreamOptions.streamName(topic);
+
+		admin.jetStreamManagement().deleteStream(stream);
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> subscription.state() == Subscription.State.FAILED);
+		assertThat(subscription.failure()).hasMessageContaining(stream).hasMessageContaining("for good");
+		subscription.close();
+		assertThat(bus.subscriptions()).isEmpty();
 	}
 
 	@Test

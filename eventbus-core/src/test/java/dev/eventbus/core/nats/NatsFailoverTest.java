@@ -15,6 +15,7 @@ import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.PublishException;
 import dev.eventbus.core.api.PublishReceipt;
+import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
@@ -100,6 +101,43 @@ class NatsFailoverTest {
 		assertThat(byInstance.get("a")).isNotNull();
 		assertThat(byInstance.get("b")).isNotNull();
 		assertThat(handled).hasValue(keys * perKey);
+	}
+
+	@Test
+	void aHandlerThrowingAVirtualMachineErrorFailsTheSubscriptionAndAnotherInstanceGetsTheEventAfterLeaseTtlAndAckWait() {
+		NatsServerProcess server = track(NatsServerProcess.launch());
+		String topic = "fatal-" + UUID.randomUUID().toString().substring(0, 8);
+		NatsOptions options = NatsOptions.builder()
+			.servers(server.url())
+			.consumer(NatsConsumerOptions.builder()
+				.leaseTtl(Duration.ofSeconds(2))
+				.ackWait(Duration.ofSeconds(2))
+				.build())
+			.build();
+		NatsEventBus publisher = bus(options);
+		NatsEventBus failingInstance = bus(options);
+		NatsEventBus otherInstance = bus(options);
+		AtomicInteger failingAttempts = new AtomicInteger();
+		Subscription failing = failingInstance.subscribe(topic, Step.class, SubscriptionOptions.of("billing"),
+				(envelope, context) -> {
+					failingAttempts.incrementAndGet();
+					throw new InternalError("boom");
+				});
+		Envelope<Step> event = Envelope.of("key-1", "Step", new Step("key-1", 1));
+		publisher.publish(topic, event).join();
+
+		await().atMost(Duration.ofSeconds(30)).until(() -> failing.state() == Subscription.State.FAILED);
+		assertThat(failing.failure()).isInstanceOf(InternalError.class).hasMessage("boom");
+		List<String> delivered = new CopyOnWriteArrayList<>();
+		Subscription takingOver = otherInstance.subscribe(topic, Step.class, SubscriptionOptions.of("billing"),
+				(envelope, context) -> delivered.add(envelope.eventId()));
+
+		// lease TTL 2 s, then ack-wait 2 s (plus a margin) before the un-acknowledged event is redelivered
+		await().atMost(Duration.ofSeconds(30)).until(() -> !delivered.isEmpty());
+		assertThat(delivered).containsExactly(event.eventId());
+		assertThat(takingOver.state()).isEqualTo(Subscription.State.RUNNING);
+		assertThat(failing.state()).isEqualTo(Subscription.State.FAILED);
+		assertThat(failingAttempts).hasValue(1);
 	}
 
 	private static EventListener<Step> recording(String instance, Map<String, AtomicInteger> running,
