@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +65,7 @@ class BadInputTests {
 	@ValueSource(strings = { "kafka", "nats" })
 	void poisonGoesToDeadLetterAndBadPublishesFailClearlyWhileTheConsumerKeepsRunning(String transport)
 			throws Exception {
-		Assumptions.assumeTrue(transport.equals("kafka") || NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(transport.equals("kafka") || NatsServerProcess.installed(), "nats-server is not installed");
 		int events = 400;
 		int keys = 20;
 		HeaderStyle style = transport.equals("kafka") ? HeaderStyle.KAFKA : HeaderStyle.NATS;
@@ -114,7 +116,7 @@ class BadInputTests {
 			assertThat(deadLetters.keySet()).containsExactlyInAnyOrderElementsOf(poison.keySet());
 
 			// A message above the broker's limit: the publisher gets a clear error.
-			int oversize = transport.equals("kafka") ? 2 * KafkaBroker.MAX_MESSAGE_BYTES : 2 * NatsServer.MAX_PAYLOAD_BYTES;
+			int oversize = transport.equals("kafka") ? 2 * KafkaBroker.MAX_MESSAGE_BYTES : 2 * Scenario.NATS_MAX_PAYLOAD_BYTES;
 			Throwable tooLarge = failure(() -> bus.publish(scenario.topic(), Envelope.of("k-0", "Oversize",
 					new ReliabilityEvent("big", 0, 0, "x".repeat(oversize)))));
 			assertThat(tooLarge).as("oversized publish").isInstanceOf(EventBusException.class);

@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -31,13 +33,13 @@ class BoundedMemoryTests {
 
 	@Test
 	void natsBacklogIsConsumedWithin256MegabytesOfHeap() {
-		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
 		consumeBacklog("nats");
 	}
 
 	@Test
 	void natsBacklogIsConsumedWithWorkersPlus16Threads() {
-		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
 		Result result = consumeBacklog("nats");
 		assertThat(result.report().maxLiveThreads()).as(result.explanation()).isPositive()
 			.isLessThanOrEqualTo(WORKERS + 16);

@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +32,7 @@ class BrokerKillTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "kafka", "nats" })
 	void brokerKilledAndRestartedLosesNoAcknowledgedPublishAndReportsEveryFailedOne(String transport) {
-		Assumptions.assumeTrue(transport.equals("kafka") || NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(transport.equals("kafka") || NatsServerProcess.installed(), "nats-server is not installed");
 		int events = Scenario.scaled(6_000);
 		int keys = Scenario.scaled(60);
 		try (Scenario scenario = new Scenario("broker-kill", transport, this.dir, 6)) {

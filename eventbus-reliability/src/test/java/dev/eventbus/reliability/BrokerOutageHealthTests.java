@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ class BrokerOutageHealthTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "kafka", "nats" })
 	void healthGoesDownAndBreakerOpensDuringTheOutageAndBothRecoverAfterTheRestart(String transport) {
-		Assumptions.assumeTrue(transport.equals("kafka") || NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(transport.equals("kafka") || NatsServerProcess.installed(), "nats-server is not installed");
 		try (Scenario scenario = new Scenario("outage-health", transport, this.dir, 2)) {
 			ApplicationContextRunner runner = new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(EventBusAutoConfiguration.class,

@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,8 +75,8 @@ class BrokerProcessTests {
 
 	@Test
 	void natsServerKilledWithSigkillRestartsOnItsStoreWithAcknowledgedMessages() throws Exception {
-		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
-		try (NatsServer server = new NatsServer(this.dir.resolve("nats"))) {
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
+		try (NatsServerProcess server = NatsServerProcess.prepare(this.dir.resolve("nats"), Scenario.NATS_MAX_PAYLOAD_BYTES)) {
 			server.start();
 			try (Connection connection = server.connect()) {
 				connection.jetStreamManagement().addStream(StreamConfiguration.builder().name("HARNESS")

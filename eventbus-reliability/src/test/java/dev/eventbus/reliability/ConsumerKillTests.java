@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,13 +32,13 @@ class ConsumerKillTests {
 
 	@Test
 	void natsConsumerKilledMidStreamAndRestartedLosesNothing() {
-		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
 		killAndRestart("nats");
 	}
 
 	@Test
 	void natsConsumerKilledMidStreamAndRestartedKeepsKeyOrder() {
-		Assumptions.assumeTrue(NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
 		Verifier.Report report = killAndRestart("nats");
 		assertThat(report.orderViolations()).as(report.toTable("nats")).isZero();
 	}

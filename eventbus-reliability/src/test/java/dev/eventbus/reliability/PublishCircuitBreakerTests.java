@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ class PublishCircuitBreakerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "kafka", "nats" })
 	void breakerOpensWhileTheBrokerIsDownAndClosesAfterItRestarts(String transport) throws Exception {
-		Assumptions.assumeTrue(transport.equals("kafka") || NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(transport.equals("kafka") || NatsServerProcess.installed(), "nats-server is not installed");
 		try (Scenario scenario = new Scenario("publish-breaker", transport, this.dir, 2)) {
 			Map<String, String> bounds = transport.equals("kafka")
 					? Map.of("maxBlockMs", "1000", "requestTimeoutMs", "1500", "deliveryTimeoutMs", "3000")

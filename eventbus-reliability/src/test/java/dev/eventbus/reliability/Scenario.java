@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
@@ -50,9 +52,12 @@ final class Scenario implements AutoCloseable {
 
 	private final Path dir;
 
+	/** Largest message the scenarios' nats-server accepts ({@code max_payload}). */
+	static final int NATS_MAX_PAYLOAD_BYTES = 262_144;
+
 	private final @Nullable KafkaBroker kafka;
 
-	private final @Nullable NatsServer nats;
+	private final @Nullable NatsServerProcess nats;
 
 	private final String topic;
 
@@ -83,7 +88,7 @@ final class Scenario implements AutoCloseable {
 		}
 		else {
 			this.kafka = null;
-			this.nats = new NatsServer(dir.resolve("nats"));
+			this.nats = NatsServerProcess.prepare(dir.resolve("nats"), Scenario.NATS_MAX_PAYLOAD_BYTES);
 			this.nats.start();
 		}
 		this.producerJournalFile = dir.resolve("producer.journal");
@@ -151,7 +156,7 @@ final class Scenario implements AutoCloseable {
 		return this.kafka;
 	}
 
-	NatsServer nats() {
+	NatsServerProcess nats() {
 		if (this.nats == null) {
 			throw new IllegalStateException("not a NATS scenario");
 		}

@@ -1,5 +1,7 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +26,7 @@ class SlowHandlerTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "kafka", "nats" })
 	void handlerSlowerThanPollIntervalOrAckWaitCausesNoRedeliveryNoStallNoLoss(String transport) {
-		Assumptions.assumeTrue(transport.equals("kafka") || NatsServer.installed(), "nats-server is not installed");
+		Assumptions.assumeTrue(transport.equals("kafka") || NatsServerProcess.installed(), "nats-server is not installed");
 		int events = Scenario.scaled(600);
 		int keys = Scenario.scaled(20);
 		try (Scenario scenario = new Scenario("slow-handler", transport, this.dir, 4)) {

@@ -3,13 +3,11 @@ package dev.eventbus.autoconfigure.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +17,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +28,7 @@ import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventHandler;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.kafka.KafkaEventBus;
+import dev.eventbus.test.broker.KafkaTestBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,7 +56,7 @@ class KafkaTransportApplicationTests {
 
 	static final String TOPIC = "kafka-app-orders";
 
-	static final EmbeddedKafkaKraftBroker broker = startBroker();
+	static final KafkaTestBroker broker = startBroker();
 
 	@Autowired
 	EventBus bus;
@@ -74,12 +72,12 @@ class KafkaTransportApplicationTests {
 
 	@DynamicPropertySource
 	static void kafka(DynamicPropertyRegistry registry) {
-		registry.add("eventbus.kafka.bootstrap-servers", broker::getBrokersAsString);
+		registry.add("eventbus.kafka.bootstrap-servers", broker::bootstrapServers);
 	}
 
 	@AfterAll
 	static void stopBroker() {
-		broker.destroy();
+		broker.close();
 	}
 
 	@Test
@@ -113,7 +111,7 @@ class KafkaTransportApplicationTests {
 			.tag("client.id", "eventbus-kafka-app-1")
 			.functionCounters()).anyMatch((counter) -> counter.count() >= 1);
 
-		broker.getCluster().brokers().values().forEach((server) -> {
+		broker.embedded().getCluster().brokers().values().forEach((server) -> {
 			server.shutdown();
 			server.awaitShutdown();
 		});
@@ -135,12 +133,12 @@ class KafkaTransportApplicationTests {
 		assertThat(actuator.health().at("/components/eventbus/details/circuitBreaker/state").asString())
 			.isEqualTo("OPEN");
 
-		broker.getCluster().brokers().values().forEach((server) -> server.startup());
+		broker.embedded().getCluster().brokers().values().forEach((server) -> server.startup());
 		await().atMost(Duration.ofSeconds(90)).until(() -> "UP".equals(actuator.eventBusHealth()));
 	}
 
 	static void awaitLeader() {
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> broker.doWithAdminFunction((admin) -> {
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> broker.embedded().doWithAdminFunction((admin) -> {
 			try {
 				return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).partitions().stream()
 					.allMatch((partition) -> partition.leader() != null);
@@ -151,13 +149,9 @@ class KafkaTransportApplicationTests {
 		}));
 	}
 
-	static EmbeddedKafkaKraftBroker startBroker() {
-		EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
-		started.brokerProperties(Map.of("offsets.topic.num.partitions", "1", "offsets.topic.replication.factor", "1",
-				"transaction.state.log.num.partitions", "1", "group.initial.rebalance.delay.ms", "0",
-				"auto.create.topics.enable", "true"));
-		started.afterPropertiesSet();
-		started.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(TOPIC + "-dlt", 1, (short) 1));
+	static KafkaTestBroker startBroker() {
+		KafkaTestBroker started = KafkaTestBroker.start();
+		started.addTopic(TOPIC, 1);
 		return started;
 	}
 

@@ -26,7 +26,7 @@ import dev.eventbus.autoconfigure.ScenarioEnvironmentPostProcessor;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.nats.NatsEventBus;
 import dev.eventbus.core.nats.NatsOptions;
-import dev.eventbus.core.nats.NatsServerProcess;
+import dev.eventbus.test.broker.NatsServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -27,7 +27,7 @@ import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.EventHandler;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.nats.NatsEventBus;
-import dev.eventbus.core.nats.NatsServerProcess;
+import dev.eventbus.test.broker.NatsServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

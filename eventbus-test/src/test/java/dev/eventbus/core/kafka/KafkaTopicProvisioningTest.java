@@ -1,5 +1,7 @@
 package dev.eventbus.core.kafka;
 
+import dev.eventbus.test.broker.KafkaTestBroker;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.eventbus.core.nats;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 

@@ -1,5 +1,7 @@
 package dev.eventbus.core.nats;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

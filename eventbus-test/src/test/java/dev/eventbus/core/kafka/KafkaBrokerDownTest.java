@@ -1,5 +1,7 @@
 package dev.eventbus.core.kafka;
 
+import dev.eventbus.test.broker.KafkaTestBroker;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.eventbus.core.nats;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

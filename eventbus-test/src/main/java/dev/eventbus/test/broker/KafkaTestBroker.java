@@ -1,4 +1,4 @@
-package dev.eventbus.core.kafka;
+package dev.eventbus.test.broker;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventbus.core.kafka.KafkaConsumerOptions;
+import dev.eventbus.core.kafka.KafkaOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -22,10 +24,16 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An in-JVM KRaft broker for one test class, with small internal topics so it starts fast on two
- * cores, and helpers for unique topic names and raw reads.
+ * An in-JVM KRaft broker (spring-kafka-test) for one test class, with small internal topics so it
+ * starts fast on two cores, and helpers for unique topic names, topics whose leaders are ready,
+ * bus options with short timeouts, and raw reads.
+ *
+ * <pre>{@code
+ * static KafkaTestBroker broker = KafkaTestBroker.start();
+ * KafkaEventBus bus = KafkaEventBus.builder(broker.options().build()).build();
+ * }</pre>
  */
-final class KafkaTestBroker implements AutoCloseable {
+public final class KafkaTestBroker implements AutoCloseable {
 
 	private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -35,11 +43,11 @@ final class KafkaTestBroker implements AutoCloseable {
 		this.broker = broker;
 	}
 
-	static KafkaTestBroker start() {
+	public static KafkaTestBroker start() {
 		return start(Map.of());
 	}
 
-	static KafkaTestBroker start(Map<String, String> extraProperties) {
+	public static KafkaTestBroker start(Map<String, String> extraProperties) {
 		Map<String, String> properties = new HashMap<>();
 		properties.put("offsets.topic.num.partitions", "3");
 		properties.put("offsets.topic.replication.factor", "1");
@@ -54,26 +62,36 @@ final class KafkaTestBroker implements AutoCloseable {
 		return new KafkaTestBroker(broker);
 	}
 
-	String bootstrapServers() {
+	public String bootstrapServers() {
 		return this.broker.getBrokersAsString();
 	}
 
-	EmbeddedKafkaKraftBroker embedded() {
+	public EmbeddedKafkaKraftBroker embedded() {
 		return this.broker;
 	}
 
 	/** @return a topic name no other test uses */
-	static String uniqueTopic(String prefix) {
+	public static String uniqueTopic(String prefix) {
 		return prefix + "-" + TOPICS.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
 	/** Creates a topic and its dead-letter topic. */
-	String createTopic(String prefix, int partitions) {
+	public String createTopic(String prefix, int partitions) {
 		String topic = uniqueTopic(prefix);
+		addTopic(topic, partitions);
+		return topic;
+	}
+
+	/**
+	 * Creates a topic of the given name and its dead-letter topic ({@code <topic>-dlt}, one partition),
+	 * and waits until their leaders serve them.
+	 * @param topic the topic's name
+	 * @param partitions its partition count
+	 */
+	public void addTopic(String topic, int partitions) {
 		this.broker.addTopics(new NewTopic(topic, partitions, (short) 1),
 				new NewTopic(topic + "-dlt", 1, (short) 1));
 		awaitLeaders(topic, partitions);
-		return topic;
 	}
 
 	/**
@@ -81,7 +99,7 @@ final class KafkaTestBroker implements AutoCloseable {
 	 * ready yet can leave the idempotent producer retrying an out-of-order sequence until its
 	 * delivery timeout (a client/broker behaviour, not the bus's).
 	 */
-	void awaitLeaders(String topic, int partitions) {
+	public void awaitLeaders(String topic, int partitions) {
 		try (Admin admin = admin()) {
 			await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
 				var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
@@ -99,12 +117,12 @@ final class KafkaTestBroker implements AutoCloseable {
 		}
 	}
 
-	Admin admin() {
+	public Admin admin() {
 		return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
 	}
 
 	/** Test options: defaults with short timeouts and a fast fetch so tests do not wait on fetch.min.bytes. */
-	KafkaOptions.Builder options() {
+	public KafkaOptions.Builder options() {
 		return KafkaOptions.builder()
 			.bootstrapServers(bootstrapServers())
 			.consumer(KafkaConsumerOptions.builder()
@@ -118,7 +136,7 @@ final class KafkaTestBroker implements AutoCloseable {
 	}
 
 	/** Reads every record of a topic currently available (until {@code expected} arrived). */
-	List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
+	public List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
 		Map<String, Object> config = new HashMap<>();
 		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());

@@ -1,5 +1,7 @@
 package dev.eventbus.core.kafka;
 
+import dev.eventbus.test.broker.KafkaTestBroker;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,11 +180,16 @@ class KafkaRebalanceTest {
 			Subscription first = bus.subscribe(topic, Seq.class, SubscriptionOptions.of(group), recorder.listener("first"));
 			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handledIds.size() >= events / 3);
 			first.close(Duration.ZERO);
-			List<Delivery> firstSession = List.copyOf(recorder.deliveries);
 			Map<TopicPartition, OffsetAndMetadata> committed;
 			try (Admin admin = broker.admin()) {
+				// close(ZERO) does not wait for the poll thread: its final commit and leaving the group
+				// happen in the background. Read the commits once the member has left.
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().isEmpty());
 				committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
 			}
+			// a handler records its delivery before it returns, and only returned work is committed
+			List<Delivery> firstSession = List.copyOf(recorder.deliveries);
 			// nothing below a committed offset is unfinished: every such record was handled in the first session
 			Set<String> handledPositions = ConcurrentHashMap.newKeySet();
 			firstSession.forEach((delivery) -> handledPositions.add(delivery.partition() + "@" + delivery.offset()));

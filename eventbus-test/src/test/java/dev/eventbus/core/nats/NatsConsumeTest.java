@@ -1,5 +1,7 @@
 package dev.eventbus.core.nats;
 
+import dev.eventbus.test.broker.NatsServerProcess;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
