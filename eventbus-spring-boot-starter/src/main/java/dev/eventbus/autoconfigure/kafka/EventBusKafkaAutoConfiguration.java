@@ -70,12 +70,7 @@ public final class EventBusKafkaAutoConfiguration {
 		EventBus eventBus(KafkaOptions eventBusKafkaOptions, EventBusComponents components,
 				ObjectProvider<EventBusKafkaProducerFactoryCustomizer> producerFactoryCustomizers,
 				ObjectProvider<EventBusKafkaConsumerFactoryCustomizer> consumerFactoryCustomizers) {
-			KafkaEventBus.Builder builder = KafkaEventBus.builder(eventBusKafkaOptions)
-				.executor(components.executor())
-				.codec(components.codec())
-				.observer(components.observer())
-				.source(components.source())
-				.shutdownTimeout(components.shutdownTimeout());
+			KafkaEventBus.Builder builder = KafkaEventBus.builder(eventBusKafkaOptions).settings(components.settings());
 			producerFactoryCustomizers.orderedStream()
 				.forEach((customizer) -> builder.producerFactoryCustomizer(customizer::customize));
 			consumerFactoryCustomizers.orderedStream()

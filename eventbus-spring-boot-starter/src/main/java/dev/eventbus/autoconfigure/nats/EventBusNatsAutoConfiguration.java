@@ -61,12 +61,7 @@ public final class EventBusNatsAutoConfiguration {
 		@Bean
 		EventBus eventBus(NatsOptions eventBusNatsOptions, EventBusComponents components,
 				ObjectProvider<EventBusNatsConnectionOptionsCustomizer> connectionOptionsCustomizers) {
-			NatsEventBus.Builder builder = NatsEventBus.builder(eventBusNatsOptions)
-				.executor(components.executor())
-				.codec(components.codec())
-				.observer(components.observer())
-				.source(components.source())
-				.shutdownTimeout(components.shutdownTimeout());
+			NatsEventBus.Builder builder = NatsEventBus.builder(eventBusNatsOptions).settings(components.settings());
 			connectionOptionsCustomizers.orderedStream()
 				.forEach((customizer) -> builder.connectionOptionsCustomizer(customizer::customize));
 			NatsEventBus bus;
