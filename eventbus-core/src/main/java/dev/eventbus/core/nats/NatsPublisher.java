@@ -94,6 +94,16 @@ final class NatsPublisher {
 		catch (EventBusException ex) {
 			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));
 		}
+		Headers headers;
+		try {
+			headers = headers(message, messageId);
+		}
+		catch (IllegalArgumentException ex) {
+			// before a permit of the window is taken: a header jnats refuses cannot hold one
+			return failed(topic, start, new PublishException(topic,
+					"NATS publish to subject '" + subject + "' failed: a header was refused (" + ex.getMessage() + ")",
+					ex));
+		}
 		if (bounded && !acquire()) {
 			Duration maxBlock = this.options.maxBlock();
 			return failed(topic, start, new PublishTimeoutException(topic, maxBlock, "NATS publish to subject '"
@@ -101,11 +111,6 @@ final class NatsPublisher {
 					+ " publishes are un-acknowledged (eventbus.nats.publish.max-in-flight); the server is slow or "
 					+ "unreachable (connection " + this.connectionState.get() + ")", null));
 		}
-		Headers headers = new Headers();
-		for (Map.Entry<String, String> header : message.headers().entrySet()) {
-			headers.add(header.getKey(), header.getValue());
-		}
-		headers.put(MSG_ID_HEADER, messageId);
 		CompletableFuture<PublishAck> ack;
 		try {
 			// jnats fails the future after the stream timeout (ack-timeout); its cleanup timer runs
@@ -157,6 +162,16 @@ final class NatsPublisher {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Header values are percent-encoded where NATS allows no such character ({@link NatsHeaderValues}). */
+	private static Headers headers(WireMessage message, String messageId) {
+		Headers headers = new Headers();
+		for (Map.Entry<String, String> header : message.headers().entrySet()) {
+			headers.add(header.getKey(), NatsHeaderValues.encode(header.getValue()));
+		}
+		headers.put(MSG_ID_HEADER, NatsHeaderValues.encode(messageId));
+		return headers;
 	}
 
 	private boolean acquire() {

@@ -494,7 +494,7 @@ final class NatsTopicConsumer implements Runnable {
 				}
 				List<String> values = natsHeaders.get(name);
 				if (values != null && !values.isEmpty()) {
-					headers.put(name, values.get(0));
+					headers.put(name, NatsHeaderValues.decode(values.get(0)));
 				}
 			}
 		}
