@@ -118,6 +118,42 @@ final class KafkaTopicProvisioner {
 			}
 			// created concurrently by another instance: fine
 		}
+		awaitLeaders(missing);
+	}
+
+	/**
+	 * Waits until every partition of topics just created has a leader, within the provisioning
+	 * timeout: consumers that subscribe earlier poll "unknown topic" warnings, and a first burst of
+	 * idempotent publishes into partitions without a leader can retry an out-of-order sequence until
+	 * its delivery timeout.
+	 */
+	private void awaitLeaders(List<String> created) throws InterruptedException, ExecutionException,
+			java.util.concurrent.TimeoutException {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout());
+		while (true) {
+			Map<String, TopicDescription> descriptions;
+			try {
+				descriptions = this.admin.describeTopics(created).allTopicNames()
+					.get(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+					throw ex;
+				}
+				descriptions = Map.of();
+			}
+			boolean led = descriptions.size() == created.size() && descriptions.values()
+				.stream()
+				.allMatch((description) -> description.partitions().stream().allMatch((info) -> info.leader() != null));
+			if (led) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new java.util.concurrent.TimeoutException("partitions of " + created + " have no leader after "
+						+ this.options.timeout() + " (kafka.topics.timeout)");
+			}
+			Thread.sleep(50);
+		}
 	}
 
 	private void update(List<String> present) throws InterruptedException, ExecutionException,

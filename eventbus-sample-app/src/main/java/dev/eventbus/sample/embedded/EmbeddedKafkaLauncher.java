@@ -3,10 +3,14 @@ package dev.eventbus.sample.embedded;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.utils.Exit;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -29,7 +33,15 @@ import org.springframework.util.StringUtils;
  * transport is Kafka and neither {@code eventbus.kafka.bootstrap-servers} nor
  * {@code spring.kafka.bootstrap-servers} is configured (the default profile), and points the bus at
  * it. The broker keeps its data in a temporary folder that is removed when it stops; it stops after
- * every other bean, so the bus can drain and commit first.
+ * every other bean, so the bus can drain and commit first. Shutdown is ordered bus, broker, folder:
+ * the test kit behind the broker registers JVM shutdown hooks that delete its folders, and on Ctrl-C
+ * or SIGTERM those would run at the same time as the application's close and pull the log
+ * directories from under the running broker ("all log dirs have failed", {@code Exit.halt}). The
+ * launcher takes those hooks over and runs them once the broker has stopped (or, should the
+ * application never close, from a hook of its own after 10 seconds).
+ *
+ * <p>Unless the user chose a {@code eventbus.kafka.topics.strategy}, the bus creates its topics
+ * ({@code create-only}) before its consumers start, so they do not poll topics that do not exist yet.
  *
  * <p>Settings: {@code eventbus.sample.embedded-kafka.enabled} (default true),
  * {@code eventbus.sample.embedded-kafka.port} (default 0: a free port, logged) and
@@ -48,7 +60,17 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 
 	private static final String SYSTEM_PROPERTY = "eventbus.sample.embedded-kafka.system-brokers";
 
+	/** Longest wait of the folder clean-up hook for the application to stop the broker. */
+	private static final long CLEANUP_WAIT_SECONDS = 10;
+
 	private static final Log logger = LogFactory.getLog(EmbeddedKafkaLauncher.class);
+
+	/** The broker's folder clean-ups, taken from Kafka's shutdown hooks; run after the broker stopped. */
+	private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
+
+	private final AtomicBoolean cleaned = new AtomicBoolean();
+
+	private final CountDownLatch brokerStopped = new CountDownLatch(1);
 
 	private @Nullable EmbeddedKafkaKraftBroker broker;
 
@@ -104,12 +126,22 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 		embedded.kafkaPorts(port);
 		embedded.brokerProperty("auto.create.topics.enable", "true");
 		embedded.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		embedded.afterPropertiesSet();
+		Exit.setShutdownHookAdder((name, hook) -> this.cleanups.add(hook));
+		try {
+			embedded.afterPropertiesSet();
+		}
+		finally {
+			Exit.resetShutdownHookAdder();
+		}
 		this.broker = embedded;
+		Runtime.getRuntime().addShutdownHook(new Thread(this::cleanUpAfterStop, "embedded-kafka-cleanup"));
 		String bootstrapServers = embedded.getBrokersAsString();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("eventbus.kafka.bootstrap-servers", bootstrapServers);
 		properties.put(BOOTSTRAP_SERVERS_PROPERTY, bootstrapServers);
+		if (!environment.containsProperty("eventbus.kafka.topics.strategy")) {
+			properties.put("eventbus.kafka.topics.strategy", "create-only");
+		}
 		environment.getPropertySources().addFirst(new MapPropertySource(NAME, properties));
 		logger.info("Embedded KRaft Kafka broker started in " + (System.nanoTime() - start) / 1_000_000
 				+ " ms on " + bootstrapServers + " (" + partitions
@@ -133,9 +165,42 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 		EmbeddedKafkaKraftBroker embedded = this.broker;
 		if (embedded != null && this.stopped.compareAndSet(false, true)) {
 			logger.info("Stopping the embedded Kafka broker on " + embedded.getBrokersAsString());
-			embedded.destroy();
-			System.clearProperty(SYSTEM_PROPERTY);
-			System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+			try {
+				embedded.destroy();
+			}
+			finally {
+				System.clearProperty(SYSTEM_PROPERTY);
+				System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+				this.brokerStopped.countDown();
+				cleanUp();
+			}
+		}
+	}
+
+	/** JVM shutdown hook: the folders go only after the broker stopped (the application closes it). */
+	private void cleanUpAfterStop() {
+		try {
+			if (!this.brokerStopped.await(CLEANUP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+				logger.warn("The embedded Kafka broker was not stopped within " + CLEANUP_WAIT_SECONDS
+						+ " s of the JVM's shutdown; removing its temporary folder anyway");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		cleanUp();
+	}
+
+	private void cleanUp() {
+		if (this.cleaned.compareAndSet(false, true)) {
+			for (Runnable cleanup : this.cleanups) {
+				try {
+					cleanup.run();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Could not remove a temporary folder of the embedded Kafka broker", ex);
+				}
+			}
 		}
 	}
 
