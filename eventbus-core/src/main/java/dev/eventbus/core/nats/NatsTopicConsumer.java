@@ -2,6 +2,7 @@ package dev.eventbus.core.nats;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,11 +186,21 @@ final class NatsTopicConsumer implements Runnable {
 				JetStreamSubscription pullSubscription = subscription();
 				int room = Math.min(this.options.pullBatchSize(), this.options.maxAckPending() - this.inFlight.size());
 				Iterator<Message> messages = pullSubscription.iterate(room, this.options.pullExpiry());
+				List<Message> held = new ArrayList<>();
 				while (messages.hasNext()) {
 					Message message = messages.next();
-					if (message.isJetStream()) {
-						dispatch(message);
+					if (!message.isJetStream() || !track(message)) {
+						continue;
 					}
+					if (held.isEmpty() && this.owner.mayFetch()) {
+						hand(message);
+					}
+					else {
+						held.add(message);
+					}
+				}
+				if (!held.isEmpty()) {
+					handAfterPause(held);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -323,14 +334,42 @@ final class NatsTopicConsumer implements Runnable {
 		}
 	}
 
-	private void dispatch(Message message) throws InterruptedException {
+	/**
+	 * @return whether the message is new to this instance (now un-acknowledged here, its ack deadline
+	 * kept alive); false for a redelivery of a message it still works on: the original's ack covers it
+	 */
+	private boolean track(Message message) {
 		long sequence = message.metaData().streamSequence();
 		if (this.inFlight.putIfAbsent(sequence, message) != null) {
-			// A redelivery of a message this instance still works on: the original's ack covers it.
 			logger.debug("NATS consumer '{}': ignoring redelivery of sequence {} still in progress", this.durable,
 					sequence);
-			return;
+			return false;
 		}
+		return true;
+	}
+
+	/**
+	 * Messages a pull delivered after the subscription was paused: a pull in progress when pausing
+	 * still delivers. They are not handed to the handler while paused (pause stops deliveries);
+	 * they wait here, in order, with their ack deadline kept alive, and go on at resume. On close they
+	 * are left un-acknowledged for redelivery.
+	 */
+	private void handAfterPause(List<Message> held) throws InterruptedException {
+		while (!this.stopping && this.owner.paused()) {
+			awaitSignal(Duration.ofMillis(100));
+		}
+		for (Message message : held) {
+			if (this.stopping) {
+				this.inFlight.remove(message.metaData().streamSequence());
+			}
+			else {
+				hand(message);
+			}
+		}
+	}
+
+	private void hand(Message message) throws InterruptedException {
+		long sequence = message.metaData().streamSequence();
 		InboundMessage inbound = new InboundMessage(this.topic, toWire(message), null, null, sequence);
 		CompletableFuture<Outcome> done = null;
 		while (done == null) {
