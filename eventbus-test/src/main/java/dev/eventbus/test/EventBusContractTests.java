@@ -282,7 +282,114 @@ public abstract class EventBusContractTests {
 		}
 	}
 
+	@Test
+	void aSubscriptionToSeveralTopicsSeesEachEventAsPublishedWithItsContext() throws Exception {
+		String orders = newTopic("context-orders");
+		String payments = newTopic("context-payments");
+		EventBus bus = bus();
+		Map<String, EventContext> contexts = new ConcurrentHashMap<>();
+		Subscription subscription = bus.subscribe(List.of(orders, payments), Step.class,
+				SubscriptionOptions.of("context"), (envelope, context) -> contexts.put(envelope.eventId(), context));
+		assertThat(subscription.id()).isEqualTo("context/" + orders + "," + payments);
+		assertThat(subscription.topics()).containsExactly(orders, payments);
+		assertThat(subscription.group()).isEqualTo("context");
+		assertThat(subscription.state()).isEqualTo(Subscription.State.RUNNING);
+		assertThat(bus.subscriptions()).containsExactly(subscription);
+		Envelope<Step> full = Envelope.builder(STEP, new Step("order-1", 0))
+			.aggregateId("order-1")
+			.eventVersion(2)
+			.source("contract-tests")
+			.correlationId("correlation-1")
+			.tenantId("tenant-1")
+			.header("origin", "kit")
+			.build();
+		PublishReceipt fullReceipt = bus.publish(orders, full).get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+		PublishReceipt plainReceipt = publish(bus, payments, "payment-1", 0);
+		assertThat(fullReceipt.topic()).isEqualTo(orders);
+		assertThat(fullReceipt.eventId()).isEqualTo(full.eventId());
+		assertThat(plainReceipt.topic()).isEqualTo(payments);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(contexts).hasSize(2));
+		EventContext first = contexts.get(full.eventId());
+		assertThat(first).as("context of the event published to %s", orders).isNotNull();
+		assertThat(first.transport()).isEqualTo(bus.transport());
+		assertThat(first.topic()).isEqualTo(orders);
+		assertThat(first.group()).isEqualTo("context");
+		assertThat(first.attempt()).isEqualTo(1);
+		Envelope<?> received = first.envelope();
+		assertThat(received.eventId()).isEqualTo(full.eventId());
+		assertThat(received.aggregateId()).isEqualTo("order-1");
+		assertThat(received.eventType()).isEqualTo(STEP);
+		assertThat(received.eventVersion()).isEqualTo(2);
+		assertThat(received.source()).isEqualTo("contract-tests");
+		assertThat(received.correlationId()).isEqualTo("correlation-1");
+		assertThat(received.tenantId()).isEqualTo("tenant-1");
+		assertThat(received.headers()).containsEntry("origin", "kit");
+		assertThat(received.payload()).isEqualTo(new Step("order-1", 0));
+		EventContext second = contexts.get(plainReceipt.eventId());
+		assertThat(second).as("context of the event published to %s", payments).isNotNull();
+		assertThat(second.topic()).isEqualTo(payments);
+		assertThat(second.envelope().source()).as("default source filled in by the bus").isNotBlank();
+	}
+
 	// ---------------------------------------------------------------- retry, dead letters, poison
+
+	@Test
+	void anEventOfATypeTheSubscriptionDoesNotAcceptIsDeadLetteredAsPoison() throws Exception {
+		String topic = newTopic("types");
+		EventBus bus = bus();
+		List<Integer> handled = new CopyOnWriteArrayList<>();
+		bus.subscribe(topic, Step.class, SubscriptionOptions.builder("types").eventTypes(Set.of(STEP)).build(),
+				(envelope, context) -> handled.add(envelope.payload().n()));
+		List<DeadLetterSeen> dead = new CopyOnWriteArrayList<>();
+		bus.subscribe(bus.deadLetterTopic(topic), byte[].class, SubscriptionOptions.of("types-dlt"),
+				(envelope, context) -> dead.add(new DeadLetterSeen(envelope, context)));
+		publish(bus, topic, "k", 1);
+		bus.publish(topic, Envelope.of("k", "StepShredded", new Step("k", 2))).get(timeout().toMillis(),
+				TimeUnit.MILLISECONDS);
+		publish(bus, topic, "k", 3);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(handled).containsExactly(1, 3));
+		await().atMost(timeout()).untilAsserted(() -> assertThat(dead).hasSize(1));
+		DeadLetterRecord record = DeadLetterRecord.from(dead.get(0).context()).orElseThrow();
+		assertThat(record.reason()).isEqualTo(DeadLetterRecord.REASON_POISON);
+		assertThat(record.attempts()).isZero();
+		assertThat(record.exceptionMessage()).contains("StepShredded");
+		assertThat(dead.get(0).context().eventType()).isEqualTo("StepShredded");
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void withDeadLetteringOffAnEventThatFailsEveryAttemptIsSkippedAndNotDeliveredAgain() throws Exception {
+		String topic = newTopic("skip");
+		EventBus first = bus();
+		List<String> attempts = new CopyOnWriteArrayList<>();
+		SubscriptionOptions options = SubscriptionOptions.builder("skip")
+			.deadLetter(false)
+			.retryPolicy(RetryPolicy.builder().maxAttempts(2).initialBackoff(Duration.ofMillis(50)).build())
+			.build();
+		Subscription subscription = first.subscribe(topic, Step.class, options, (envelope, context) -> {
+			attempts.add(envelope.payload().n() + "@" + context.attempt());
+			if (envelope.payload().n() == 0) {
+				throw new IllegalStateException("always fails");
+			}
+		});
+		List<Object> dead = new CopyOnWriteArrayList<>();
+		first.subscribe(first.deadLetterTopic(topic), byte[].class, SubscriptionOptions.of("skip-dlt"),
+				(envelope, context) -> dead.add(envelope));
+		publish(first, topic, "k", 0);
+		publish(first, topic, "k", 1);
+		await().atMost(timeout()).untilAsserted(() -> assertThat(attempts).containsExactly("0@1", "0@2", "1@1"));
+		await().atMost(timeout()).until(() -> subscription.pending() == 0);
+		subscription.close();
+
+		publish(first, topic, "k", 2);
+		List<Integer> next = new CopyOnWriteArrayList<>();
+		bus().subscribe(topic, Step.class, options, (envelope, context) -> next.add(envelope.payload().n()));
+		await().atMost(timeout()).until(() -> next.contains(2));
+		assertThat(next).as("events the closed instance had skipped or handled, delivered again").containsExactly(2);
+		assertThat(dead).as("dead letters with dead-lettering off").isEmpty();
+	}
 
 	@Test
 	void aFailingEventIsRetriedInsideItsKeysLaneThenDeadLetteredWithHeadersReadableThroughTheBus() throws Exception {
