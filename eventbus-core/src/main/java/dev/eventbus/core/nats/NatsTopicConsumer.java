@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * the executor is above its high watermark, this instance is a single-active standby (or just took
  * over and waits for the previous owner's un-acknowledged messages to be redelivered, see
  * {@link #checkTakeover(long, Duration)}), or {@code max-ack-pending} messages are un-acknowledged; a
- * pull asks for at most the room left.
+ * pull asks for at most the room left. Messages that a pull in progress delivers after the
+ * subscription was paused wait on the fetch thread, in order and kept alive, until it is resumed.
  *
  * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
  * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
