@@ -546,6 +546,8 @@ public abstract class EventBusContractTests {
 		subscription.resume();
 		assertThat(subscription.state()).isEqualTo(Subscription.State.RUNNING);
 		await().atMost(timeout()).untilAsserted(() -> assertThat(handled).containsExactly(0, 1, 2, 3, 4, 5));
+		await().atMost(timeout()).untilAsserted(() -> assertThat(subscription.lag()).as("lag once all is handled").isZero());
+		assertThat(subscription.pending()).isZero();
 	}
 
 	@Test
@@ -586,6 +588,57 @@ public abstract class EventBusContractTests {
 			assertThat(union).isEqualTo(all);
 		});
 		assertThat(next.keySet()).as("events the closed instance had finished, delivered again").doesNotContainAnyElementsOf(startedAtClose);
+	}
+
+	@Test
+	void closingTheBusDrainsTheInFlightWorkOfEverySubscriptionAndTheNextInstanceGetsTheRestOnce() throws Exception {
+		String topic = newTopic("bus-close");
+		EventBus first = bus();
+		Map<String, Set<Integer>> started = new ConcurrentHashMap<>();
+		Map<String, Set<Integer>> finished = new ConcurrentHashMap<>();
+		List<Subscription> subscriptions = new ArrayList<>();
+		for (String group : List.of("bus-close-a", "bus-close-b")) {
+			started.put(group, ConcurrentHashMap.newKeySet());
+			finished.put(group, ConcurrentHashMap.newKeySet());
+			subscriptions.add(first.subscribe(topic, Step.class, SubscriptionOptions.of(group), (envelope, context) -> {
+				started.get(group).add(envelope.payload().n());
+				Thread.sleep(200);
+				finished.get(group).add(envelope.payload().n());
+			}));
+		}
+		for (int n = 0; n < 8; n++) {
+			publish(first, topic, "k" + (n % 2), n);
+		}
+		await().atMost(timeout()).until(() -> started.values().stream().noneMatch(Set::isEmpty));
+
+		first.close();
+
+		assertThat(subscriptions).allSatisfy((subscription) -> assertThat(subscription.state())
+			.isEqualTo(Subscription.State.CLOSED));
+		assertThat(first.subscriptions()).isEmpty();
+		Map<String, Set<Integer>> startedAtClose = new HashMap<>();
+		started.forEach((group, events) -> startedAtClose.put(group, Set.copyOf(events)));
+		finished.forEach((group, events) -> assertThat(Set.copyOf(events)).as("events of %s finished at close", group)
+			.isEqualTo(startedAtClose.get(group)));
+		EventBus second = bus();
+		Set<Integer> all = new HashSet<>();
+		for (int n = 0; n < 8; n++) {
+			all.add(n);
+		}
+		Map<String, List<Integer>> next = new ConcurrentHashMap<>();
+		for (String group : List.of("bus-close-a", "bus-close-b")) {
+			next.put(group, new CopyOnWriteArrayList<>());
+			second.subscribe(topic, Step.class, SubscriptionOptions.of(group),
+					(envelope, context) -> next.get(group).add(envelope.payload().n()));
+		}
+		await().atMost(timeout()).untilAsserted(() -> next.forEach((group, events) -> {
+			Set<Integer> union = new HashSet<>(finished.get(group));
+			union.addAll(events);
+			assertThat(union).as("events of %s across both instances", group).isEqualTo(all);
+		}));
+		next.forEach((group, events) -> assertThat(events).as("events of %s delivered again", group)
+			.doesNotContainAnyElementsOf(startedAtClose.get(group))
+			.doesNotHaveDuplicates());
 	}
 
 	@Test
@@ -665,6 +718,17 @@ public abstract class EventBusContractTests {
 		assertInvalid("payloadType", () -> bus.subscribe(topic, null, options, ignore));
 		assertInvalid("options", () -> bus.subscribe(topic, Step.class, null, ignore));
 		assertInvalid("listener", () -> bus.subscribe(topic, Step.class, options, null));
+		assertThat(bus.subscriptions()).isEmpty();
+	}
+
+	@Test
+	void aTopicWhoseDeadLetterTopicWouldBeInvalidIsRejectedAtSubscribeWhileDeadLetteringIsOn() {
+		EventBus bus = bus();
+		String longest = "t".repeat(249);
+		assertThat(bus.deadLetterTopic(longest).length()).isGreaterThan(249);
+
+		assertInvalid("topics", () -> bus.subscribe(longest, Step.class, SubscriptionOptions.of("long"), (e, c) -> {
+		})).withMessageContaining(bus.deadLetterTopic(longest)).withMessageContaining("249");
 		assertThat(bus.subscriptions()).isEmpty();
 	}
 
