@@ -1,6 +1,7 @@
 package dev.eventbus.core.api;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -73,7 +74,8 @@ public interface EventBus extends AutoCloseable {
 	 */
 	default <T> Subscription subscribe(String topic, Class<T> payloadType, SubscriptionOptions options,
 			EventListener<? super T> listener) {
-		return subscribe(List.of(topic), payloadType, options, listener);
+		// singletonList, not List.of: a null topic reaches the bus's check, which names the argument
+		return subscribe(Collections.singletonList(topic), payloadType, options, listener);
 	}
 
 	/**

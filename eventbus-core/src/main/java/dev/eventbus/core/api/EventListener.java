@@ -5,6 +5,10 @@ package dev.eventbus.core.api;
  * never concurrently for the same aggregate id. Throwing any exception makes the bus retry the event
  * (inside its key's lane) according to the subscription's {@link RetryPolicy}.
  *
+ * <p>A listener that returns with its thread's interrupt flag set counts as having handled the event: the
+ * bus clears the flag (logging a warning) before it acknowledges or commits, so the event is not
+ * delivered again.
+ *
  * @param <T> payload type
  */
 @FunctionalInterface

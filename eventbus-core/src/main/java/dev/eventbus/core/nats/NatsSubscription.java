@@ -83,6 +83,11 @@ final class NatsSubscription extends AbstractSubscription {
 		return fetching();
 	}
 
+	/** @return whether the application paused the subscription */
+	boolean paused() {
+		return state() == State.PAUSED;
+	}
+
 	/**
 	 * JetStream refused the consumer for good: the subscription cannot go on.
 	 * @param cause the refusal

@@ -2,6 +2,7 @@ package dev.eventbus.core.nats;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * the executor is above its high watermark, this instance is a single-active standby (or just took
  * over and waits for the previous owner's un-acknowledged messages to be redelivered, see
  * {@link #checkTakeover(long, Duration)}), or {@code max-ack-pending} messages are un-acknowledged; a
- * pull asks for at most the room left.
+ * pull asks for at most the room left. Messages that a pull in progress delivers after the
+ * subscription was paused wait on the fetch thread, in order and kept alive, until it is resumed.
  *
  * <p>Threads: the fetch thread owns the jnats subscription and adds to {@link #inFlight}; workers
  * (dispatch completions) ack and remove; the bus scheduler reads {@link #inFlight} to send
@@ -185,11 +187,21 @@ final class NatsTopicConsumer implements Runnable {
 				JetStreamSubscription pullSubscription = subscription();
 				int room = Math.min(this.options.pullBatchSize(), this.options.maxAckPending() - this.inFlight.size());
 				Iterator<Message> messages = pullSubscription.iterate(room, this.options.pullExpiry());
+				List<Message> held = new ArrayList<>();
 				while (messages.hasNext()) {
 					Message message = messages.next();
-					if (message.isJetStream()) {
-						dispatch(message);
+					if (!message.isJetStream() || !track(message)) {
+						continue;
 					}
+					if (held.isEmpty() && this.owner.mayFetch()) {
+						hand(message);
+					}
+					else {
+						held.add(message);
+					}
+				}
+				if (!held.isEmpty()) {
+					handAfterPause(held);
 				}
 			}
 			catch (InterruptedException ex) {
@@ -323,14 +335,42 @@ final class NatsTopicConsumer implements Runnable {
 		}
 	}
 
-	private void dispatch(Message message) throws InterruptedException {
+	/**
+	 * @return whether the message is new to this instance (now un-acknowledged here, its ack deadline
+	 * kept alive); false for a redelivery of a message it still works on: the original's ack covers it
+	 */
+	private boolean track(Message message) {
 		long sequence = message.metaData().streamSequence();
 		if (this.inFlight.putIfAbsent(sequence, message) != null) {
-			// A redelivery of a message this instance still works on: the original's ack covers it.
 			logger.debug("NATS consumer '{}': ignoring redelivery of sequence {} still in progress", this.durable,
 					sequence);
-			return;
+			return false;
 		}
+		return true;
+	}
+
+	/**
+	 * Messages a pull delivered after the subscription was paused: a pull in progress when pausing
+	 * still delivers. They are not handed to the handler while paused (pause stops deliveries);
+	 * they wait here, in order, with their ack deadline kept alive, and go on at resume. On close they
+	 * are left un-acknowledged for redelivery.
+	 */
+	private void handAfterPause(List<Message> held) throws InterruptedException {
+		while (!this.stopping && this.owner.paused()) {
+			awaitSignal(Duration.ofMillis(100));
+		}
+		for (Message message : held) {
+			if (this.stopping) {
+				this.inFlight.remove(message.metaData().streamSequence());
+			}
+			else {
+				hand(message);
+			}
+		}
+	}
+
+	private void hand(Message message) throws InterruptedException {
+		long sequence = message.metaData().streamSequence();
 		InboundMessage inbound = new InboundMessage(this.topic, toWire(message), null, null, sequence);
 		CompletableFuture<Outcome> done = null;
 		while (done == null) {

@@ -3,9 +3,9 @@ package dev.eventbus.core.support;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code listener}).</li>
  * <li>Publish after close: the returned future fails with {@link PublishRejectedException}.
  * Subscribe after close: {@link IllegalStateException}.</li>
- * <li>One subscription per (group, topics) on a bus: a second one throws
- * {@link DuplicateSubscriptionException} until the first is closed.</li>
+ * <li>One subscription per (group, topics) on a bus, the topics compared as a set: a second one throws
+ * {@link DuplicateSubscriptionException} naming the first until the first is closed.</li>
  * <li>With dead-lettering on, every topic's dead-letter topic must be a valid topic name too.</li>
  * <li>{@link #close()} closes the subscriptions in parallel, then the transport, then an own executor,
  * all within one shutdown timeout.</li>
@@ -74,7 +74,8 @@ public abstract class AbstractEventBus implements EventBus {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	private final Set<String> reservedIds = ConcurrentHashMap.newKeySet();
+	/** Registry key (group and topics in sorted order) to the id of the subscription that holds it. */
+	private final Map<String, String> reservedIds = new ConcurrentHashMap<>();
 
 	private final Map<String, AbstractSubscription> subscriptions = new ConcurrentHashMap<>();
 
@@ -146,8 +147,10 @@ public abstract class AbstractEventBus implements EventBus {
 					"cannot subscribe to " + names + ": the " + this.transport + " event bus is closed");
 		}
 		String id = options.group() + "/" + String.join(",", names);
-		if (!this.reservedIds.add(id)) {
-			throw new DuplicateSubscriptionException(this.transport, id);
+		String key = registryKey(options.group(), names);
+		String existing = this.reservedIds.putIfAbsent(key, id);
+		if (existing != null) {
+			throw new DuplicateSubscriptionException(this.transport, existing);
 		}
 		AbstractSubscription subscription;
 		try {
@@ -158,7 +161,7 @@ public abstract class AbstractEventBus implements EventBus {
 					this.settings.shutdownTimeout(), this::forget));
 		}
 		catch (RuntimeException | Error ex) {
-			this.reservedIds.remove(id);
+			this.reservedIds.remove(key, id);
 			throw ex;
 		}
 		this.subscriptions.put(id, subscription);
@@ -168,6 +171,13 @@ public abstract class AbstractEventBus implements EventBus {
 					"cannot subscribe to " + names + ": the " + this.transport + " event bus was closed meanwhile");
 		}
 		return subscription;
+	}
+
+	/** The duplicate rule compares the set of topics: [a, b] and [b, a] are the same subscription. */
+	private static String registryKey(String group, List<String> topics) {
+		List<String> sorted = new ArrayList<>(topics);
+		Collections.sort(sorted);
+		return group + "/" + String.join(",", sorted);
 	}
 
 	private static void requireArgument(@Nullable Object value, String name) {
@@ -191,7 +201,7 @@ public abstract class AbstractEventBus implements EventBus {
 
 	private void forget(AbstractSubscription subscription) {
 		if (this.subscriptions.remove(subscription.id(), subscription)) {
-			this.reservedIds.remove(subscription.id());
+			this.reservedIds.remove(registryKey(subscription.group(), subscription.topics()), subscription.id());
 		}
 	}
 

@@ -356,6 +356,7 @@ public final class SubscriptionDispatcher<T> {
 			catch (Throwable ex) {
 				failure = ex;
 			}
+			clearStrayInterrupt(decoded, attempt);
 			long nanos = System.nanoTime() - startedAt;
 			Throwable error = failure;
 			observe(() -> SubscriptionDispatcher.this.observer.handled(SubscriptionDispatcher.this.transport,
@@ -385,6 +386,23 @@ public final class SubscriptionDispatcher<T> {
 			}
 			else {
 				giveUp(DeadLetter.REASON_FAILED, failure, attempt);
+			}
+		}
+
+		/**
+		 * A handler that returned (or threw) with its thread's interrupt flag set would make what
+		 * follows on this worker fail: the acknowledgement (jnats drops an ack written by an
+		 * interrupted thread, so the broker redelivers the event after every ack-wait, forever), the
+		 * dead-letter publish, the retry hand-off. The interrupt was meant for the handler, which has
+		 * ended; clear it, so the outcome is recorded once like any other. Kept while the executor shuts
+		 * down: then the interrupt is the executor's own, ending its workers.
+		 */
+		private void clearStrayInterrupt(Envelope<T> decoded, int attempt) {
+			if (!SubscriptionDispatcher.this.executor.isShutdown() && Thread.interrupted()) {
+				logger.warn("The handler of subscription '{}' left its thread interrupted after event {} at {} "
+						+ "(attempt {}); the interrupt was cleared and the outcome is recorded as usual. Restore "
+						+ "the flag only where you also stop the work, and do not leave it set when returning",
+						SubscriptionDispatcher.this.subscriptionId, decoded.eventId(), describe(this.message), attempt);
 			}
 		}
 

@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.eventbus.core.api.Envelope;
-import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
@@ -57,61 +56,6 @@ class MemoryEventBusDeliveryTest {
 		if (this.executor != null) {
 			this.executor.shutdown(Duration.ofSeconds(5));
 		}
-	}
-
-	@Test
-	void eventsOfOneKeyAreHandledOneAtATimeInPublishOrderUnderConcurrency() {
-		MemoryEventBus bus = bus(KeyedExecutorOptions.builder().workers(16).maxPending(2_000).build(),
-				MemoryOptions.builder().maxBlock(TIMEOUT).build());
-		int keys = 200;
-		int perKey = 100;
-		Map<String, AtomicBoolean> inProgress = new ConcurrentHashMap<>();
-		Map<String, Integer> lastSeq = new ConcurrentHashMap<>();
-		List<String> violations = new CopyOnWriteArrayList<>();
-		AtomicInteger handled = new AtomicInteger();
-		bus.subscribe("orders-ordering", Order.class, SubscriptionOptions.of("billing"), (envelope, context) -> {
-			Order order = envelope.payload();
-			AtomicBoolean marker = inProgress.computeIfAbsent(order.id(), (key) -> new AtomicBoolean());
-			if (!marker.compareAndSet(false, true)) {
-				violations.add("two events of " + order.id() + " at once");
-			}
-			int previous = lastSeq.getOrDefault(order.id(), -1);
-			if (order.seq() != previous + 1) {
-				violations.add(order.id() + ": " + order.seq() + " after " + previous);
-			}
-			lastSeq.put(order.id(), order.seq());
-			Thread.yield();
-			marker.set(false);
-			handled.incrementAndGet();
-		});
-
-		for (int seq = 0; seq < perKey; seq++) {
-			for (int key = 0; key < keys; key++) {
-				bus.publish("orders-ordering", Envelope.of("order-" + key, "OrderChanged", new Order("order-" + key, seq)));
-			}
-		}
-
-		await().atMost(TIMEOUT).until(() -> handled.get() == keys * perKey);
-		assertThat(violations).isEmpty();
-		assertThat(lastSeq).hasSize(keys).allSatisfy((key, seq) -> assertThat(seq).isEqualTo(perKey - 1));
-		assertThat(bus.subscriptions().get(0).lag()).isZero();
-	}
-
-	@Test
-	void everyConsumerGroupGetsEveryEventOnce() {
-		MemoryEventBus bus = bus(KeyedExecutorOptions.builder().workers(4).build(), MemoryOptions.defaults());
-		Map<String, AtomicInteger> billing = new ConcurrentHashMap<>();
-		Map<String, AtomicInteger> shipping = new ConcurrentHashMap<>();
-		bus.subscribe("orders-groups", Order.class, SubscriptionOptions.of("billing"), counting(billing));
-		bus.subscribe("orders-groups", Order.class, SubscriptionOptions.of("shipping"), counting(shipping));
-
-		for (int i = 0; i < 500; i++) {
-			bus.publish("orders-groups", Envelope.of("order-" + (i % 20), "OrderPlaced", new Order("order-" + i, i)));
-		}
-
-		await().atMost(TIMEOUT).until(() -> billing.size() == 500 && shipping.size() == 500);
-		await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
-			.until(() -> total(billing) == 500 && total(shipping) == 500);
 	}
 
 	@Test
@@ -208,15 +152,6 @@ class MemoryEventBusDeliveryTest {
 				bus.publish(topic, Envelope.of("order-" + key, "OrderChanged", new Order("order-" + key, seq)));
 			}
 		}
-	}
-
-	private static EventListener<Order> counting(Map<String, AtomicInteger> counts) {
-		return (envelope, context) -> counts.computeIfAbsent(envelope.eventId(), (id) -> new AtomicInteger())
-			.incrementAndGet();
-	}
-
-	private static int total(Map<String, AtomicInteger> counts) {
-		return counts.values().stream().mapToInt(AtomicInteger::get).sum();
 	}
 
 	private MemoryEventBus bus(KeyedExecutorOptions executorOptions, MemoryOptions options) {

@@ -13,14 +13,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.Envelope;
-import dev.eventbus.core.api.EventListener;
-import dev.eventbus.core.api.InvalidEnvelopeException;
-import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
@@ -37,8 +32,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /** Tests 1, 2, 3 and 7 of the Kafka transport, and lag, against one in-JVM KRaft broker. */
@@ -265,62 +258,6 @@ class KafkaConsumeTest {
 				assertThat(committed).isEqualTo(2);
 			}
 		}
-	}
-
-	@Test
-	void aHandlerThrowingAVirtualMachineErrorFailsTheSubscriptionAndAnotherInstanceOfTheGroupGetsTheEventAgain()
-			throws Exception {
-		String topic = broker.createTopic("fatal", 1);
-		List<Integer> first = new CopyOnWriteArrayList<>();
-		List<Integer> second = new CopyOnWriteArrayList<>();
-		try (KafkaEventBus failingBus = KafkaEventBus.builder(broker.options().build()).build();
-				KafkaEventBus otherInstance = KafkaEventBus.builder(broker.options().build()).build()) {
-			Subscription failing = failingBus.subscribe(topic, Seq.class, SubscriptionOptions.of("fatal"),
-					(envelope, context) -> {
-						first.add(envelope.payload().seq());
-						if (envelope.payload().seq() == 1) {
-							throw new InternalError("boom");
-						}
-					});
-			for (int seq = 0; seq < 3; seq++) {
-				failingBus.publish(topic, Envelope.of("k", "Seq", new Seq(seq))).get();
-			}
-			await().atMost(Duration.ofSeconds(30)).until(() -> failing.state() == Subscription.State.FAILED);
-			assertThat(failing.failure()).isInstanceOf(InternalError.class).hasMessage("boom");
-			assertThat(failingBus.subscriptions()).containsExactly(failing);
-			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(first).containsExactly(0, 1));
-
-			otherInstance.subscribe(topic, Seq.class, SubscriptionOptions.of("fatal"),
-					(envelope, context) -> second.add(envelope.payload().seq()));
-			await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(second).containsExactly(1, 2));
-		}
-	}
-
-	@Test
-	void argumentMistakesDuplicatesAndUseAfterCloseFollowTheRulesOfEveryTransport() {
-		String topic = broker.createTopic("rules", 1);
-		EventListener<Seq> ignore = (envelope, context) -> {
-		};
-		KafkaEventBus bus = KafkaEventBus.builder(broker.options().build()).build();
-		try {
-			assertThatExceptionOfType(InvalidEnvelopeException.class).isThrownBy(() -> bus.publish(topic, null))
-				.withMessageContaining("envelope");
-			bus.subscribe(topic, Seq.class, SubscriptionOptions.of("rules"), ignore);
-			assertThatExceptionOfType(DuplicateSubscriptionException.class)
-				.isThrownBy(() -> bus.subscribe(topic, Seq.class, SubscriptionOptions.of("rules"), ignore))
-				.withMessageContaining("rules/" + topic);
-		}
-		finally {
-			bus.close();
-		}
-		assertThat(bus.subscriptions()).isEmpty();
-		assertThatIllegalStateException()
-			.isThrownBy(() -> bus.subscribe(topic, Seq.class, SubscriptionOptions.of("late"), ignore))
-			.withMessageContaining("closed");
-		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> bus.publish(topic, Envelope.of("k", "Seq", new Seq(0))).get())
-			.withCauseInstanceOf(PublishRejectedException.class);
 	}
 
 	static String header(ConsumerRecord<String, byte[]> record, String name) {

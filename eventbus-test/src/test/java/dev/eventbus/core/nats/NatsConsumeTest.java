@@ -7,14 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.RetryPolicy;
@@ -35,9 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -91,33 +87,6 @@ class NatsConsumeTest {
 			.build();
 		this.resources.add(bus);
 		return bus;
-	}
-
-	@Test
-	void subscribingAfterCloseThrowsIllegalStateException() {
-		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
-		bus.close();
-
-		assertThatIllegalStateException()
-			.isThrownBy(() -> bus.subscribe(topic("closed"), Step.class, SubscriptionOptions.of("g"), (e, c) -> {
-			}))
-			.withMessageContaining("closed");
-	}
-
-	@Test
-	void aSecondSubscriptionOfTheSameGroupAndTopicsIsRejectedUntilTheFirstIsClosed() {
-		NatsEventBus bus = bus(executor(2), NatsOptions.builder());
-		String topic = topic("duplicate");
-		Subscription first = bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
-		});
-
-		assertThatExceptionOfType(DuplicateSubscriptionException.class)
-			.isThrownBy(() -> bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
-			}))
-			.withMessageContaining("g/" + topic);
-		first.close();
-		assertThat(bus.subscribe(topic, Step.class, SubscriptionOptions.of("g"), (e, c) -> {
-		}).state()).isEqualTo(Subscription.State.RUNNING);
 	}
 
 	@Test
@@ -343,56 +312,6 @@ class NatsConsumeTest {
 		subscription.resume();
 		await().atMost(Duration.ofSeconds(15)).until(() -> handled.get() == 21);
 		await().atMost(Duration.ofSeconds(15)).until(() -> subscription.lag() == 0);
-	}
-
-	@Test
-	void closeDrainsFetchedEventsAndLeavesWhatDidNotFinishInTimeForRedelivery() throws Exception {
-		String topic = topic("drain");
-		NatsOptions.Builder options = NatsOptions.builder()
-			.consumer(NatsConsumerOptions.builder()
-				.ackWait(Duration.ofSeconds(2))
-				.leaseTtl(Duration.ofSeconds(2))
-				.build());
-		NatsEventBus bus = bus(executor(2), options);
-		for (int n = 0; n < 6; n++) {
-			bus.publish(topic, Envelope.of("k" + n, "Step", new Step("k" + n, n))).join();
-		}
-		AtomicInteger started = new AtomicInteger();
-		AtomicInteger finished = new AtomicInteger();
-		Subscription first = bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
-				(envelope, context) -> {
-					started.incrementAndGet();
-					Thread.sleep(300);
-					finished.incrementAndGet();
-				});
-		await().atMost(Duration.ofSeconds(10)).until(() -> started.get() >= 1);
-		first.close(Duration.ofSeconds(20));
-		// Everything fetched was handled and acknowledged before close returned.
-		assertThat(finished.get()).isEqualTo(started.get()).isEqualTo(6);
-		assertThat(consumerInfo(topic, "drain").getNumAckPending()).isZero();
-
-		for (int n = 0; n < 6; n++) {
-			bus.publish(topic, Envelope.of("k" + n, "Step", new Step("k" + n, n + 6))).join();
-		}
-		Set<Integer> secondRun = ConcurrentHashMap.newKeySet();
-		Subscription second = bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
-				(envelope, context) -> {
-					Thread.sleep(300);
-					secondRun.add(envelope.payload().n());
-				});
-		await().atMost(Duration.ofSeconds(10)).until(() -> !secondRun.isEmpty());
-		second.close(Duration.ofMillis(50));
-		int handledBeforeClose = secondRun.size();
-		assertThat(handledBeforeClose).isLessThan(6);
-		// What did not finish in time was not acknowledged: a new subscription gets it again.
-		Set<Integer> thirdRun = ConcurrentHashMap.newKeySet();
-		bus.subscribe(topic, Step.class, SubscriptionOptions.of("drain"),
-				(envelope, context) -> thirdRun.add(envelope.payload().n()));
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-			Set<Integer> all = new java.util.HashSet<>(secondRun);
-			all.addAll(thirdRun);
-			assertThat(all).containsExactlyInAnyOrder(6, 7, 8, 9, 10, 11);
-		});
 	}
 
 	@Test
