@@ -31,6 +31,8 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.support.AbstractEventBus;
+import dev.eventbus.core.support.ForwardingEventBus;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.jspecify.annotations.Nullable;
@@ -330,6 +332,38 @@ public abstract class EventBusContractTests {
 		assertThat(second).as("context of the event published to %s", payments).isNotNull();
 		assertThat(second.topic()).isEqualTo(payments);
 		assertThat(second.envelope().source()).as("default source filled in by the bus").isNotBlank();
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void aggregateIdsAndExceptionMessagesOfAnyTextArriveAsWritten() throws Exception {
+		String topic = newTopic("text");
+		EventBus bus = bus();
+		List<String> keys = List.of("müller", "line\u2028break", "日本", "100% sure", "emoji 😀");
+		String failure = "Zahlung für Müller abgelehnt ✓";
+		Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+		List<DeadLetterRecord> deadLetters = new CopyOnWriteArrayList<>();
+		bus.subscribe(topic, Step.class, SubscriptionOptions.builder("text").retryPolicy(RetryPolicy.none()).build(),
+				(envelope, context) -> {
+					seen.computeIfAbsent(envelope.aggregateId(), (key) -> new CopyOnWriteArrayList<>())
+						.add(envelope.payload().n());
+					if (envelope.payload().n() == 1 && envelope.aggregateId().equals("müller")) {
+						throw new IllegalStateException(failure);
+					}
+				});
+		bus.subscribe(bus.deadLetterTopic(topic), byte[].class, SubscriptionOptions.of("text-dead-letters"),
+				(envelope, context) -> DeadLetterRecord.from(context).ifPresent(deadLetters::add));
+		for (int n = 0; n < 3; n++) {
+			for (String key : keys) {
+				publish(bus, topic, key, n);
+			}
+		}
+		await().atMost(timeout()).untilAsserted(() -> {
+			assertThat(seen).containsOnlyKeys(keys);
+			seen.forEach((key, steps) -> assertThat(steps).as("events of %s", key).containsExactly(0, 1, 2));
+			assertThat(deadLetters).hasSize(1);
+		});
+		assertThat(deadLetters.get(0).exceptionMessage()).isEqualTo(failure);
 	}
 
 	// ---------------------------------------------------------------- retry, dead letters, poison
@@ -666,6 +700,60 @@ public abstract class EventBusContractTests {
 				(envelope, context) -> secondSaw.add(envelope.payload().n()));
 		await().atMost(timeout()).untilAsserted(() -> assertThat(secondSaw).containsExactly(0, 1));
 		assertThat(firstSaw).containsExactly(0);
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void closeReturnsWithinItsTimeoutWhenAHandlerIgnoresInterrupts() throws Exception {
+		String topic = newTopic("stubborn");
+		EventBus bus = bus();
+		CountDownLatch blocker = blocker();
+		CountDownLatch started = new CountDownLatch(1);
+		Subscription subscription = bus.subscribe(topic, Step.class, SubscriptionOptions.of("stubborn"),
+				(envelope, context) -> {
+					started.countDown();
+					while (blocker.getCount() > 0) {
+						try {
+							blocker.await();
+						}
+						catch (InterruptedException ignored) {
+							// a handler that swallows interrupts: close must not wait for it twice
+						}
+					}
+				});
+		publish(bus, topic, "stubborn", 0);
+		assertThat(started.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		Duration timeout = Duration.ofSeconds(1);
+		long start = System.nanoTime();
+		subscription.close(timeout);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		// one deadline for the drain and the release; the slack is for a loaded machine, far below 2x
+		assertThat(took).as("close(%s) took", timeout).isLessThan(timeout.multipliedBy(2).plusMillis(500));
+		assertThat(subscription.state()).isEqualTo(Subscription.State.CLOSED);
+
+		// the whole bus: one shutdown timeout for the subscriptions, the clients and the own executor
+		EventBus whole = bus();
+		assumeTrue(ForwardingEventBus.unwrap(whole) instanceof AbstractEventBus, "the bus is built on the frame");
+		Duration shutdownTimeout = ((AbstractEventBus) ForwardingEventBus.unwrap(whole)).settings().shutdownTimeout();
+		CountDownLatch wholeStarted = new CountDownLatch(1);
+		whole.subscribe(topic, Step.class, SubscriptionOptions.of("stubborn-bus"), (envelope, context) -> {
+			wholeStarted.countDown();
+			while (blocker.getCount() > 0) {
+				try {
+					blocker.await();
+				}
+				catch (InterruptedException ignored) {
+					// swallows every interrupt
+				}
+			}
+		});
+		publish(whole, topic, "stubborn", 1);
+		assertThat(wholeStarted.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		start = System.nanoTime();
+		whole.close();
+		took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(took).as("close of a bus with shutdown timeout %s took", shutdownTimeout)
+			.isLessThan(shutdownTimeout.plus(shutdownTimeout.dividedBy(2)).plusSeconds(1));
 	}
 
 	@Test
