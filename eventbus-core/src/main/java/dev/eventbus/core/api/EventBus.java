@@ -50,6 +50,31 @@ public interface EventBus extends AutoCloseable {
 	}
 
 	/**
+	 * Publishes a keyed event without building an {@link Envelope}: its CloudEvents {@code type}
+	 * comes from the event's class ({@link EventType @EventType}, or the class's simple name), the
+	 * aggregate id orders it with every other event of the aggregate. The same as
+	 * {@code publish(topic, Envelope.ofEvent(aggregateId, event))}, so decorators of
+	 * {@link #publish(String, Envelope)} apply.
+	 *
+	 * <p>Not an overload of {@code publish}: {@link #publish(String, String, Object)} already takes
+	 * {@code (topic, eventType, payload)}, three arguments of the same types.
+	 * @param topic destination topic (Kafka topic, NATS subject)
+	 * @param aggregateId ordering key, for example the order id; not blank
+	 * @param event the payload, serialized by the bus's codec; not null
+	 * @return a future completed with the receipt once the broker has the event, or exceptionally
+	 * with an {@link EventBusException}
+	 * @throws InvalidEnvelopeException naming {@code topic}, {@code aggregateId}, {@code event} or
+	 * {@code eventType} (thrown at the call site, nothing is sent)
+	 * @see Envelope#eventTypeOf(Class)
+	 */
+	default CompletableFuture<PublishReceipt> publishEvent(String topic, String aggregateId, Object event) {
+		if (topic == null || topic.isBlank()) {
+			throw new InvalidEnvelopeException("topic", "topic must not be blank");
+		}
+		return publish(topic, Envelope.ofEvent(aggregateId, event));
+	}
+
+	/**
 	 * Subscribes a listener to one or more topics.
 	 * @param <T> payload type
 	 * @param topics topics to consume
