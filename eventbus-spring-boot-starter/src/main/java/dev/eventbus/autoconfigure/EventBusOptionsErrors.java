@@ -16,9 +16,9 @@ public final class EventBusOptionsErrors {
 
 	private static final Pattern PROPERTY = Pattern.compile("eventbus\\.[a-z0-9.-]*[a-z0-9]");
 
-	/** Settings named with spaces: {@code nats publish max-in-flight}, {@code executor workers}. */
+	/** Settings named with spaces: {@code nats publish max-in-flight}, {@code executor workers}, {@code retry jitter}. */
 	private static final Pattern SPACED = Pattern.compile(
-			"\\b(nats|memory|executor)(?: (publish|stream|consumer|tls))? ([a-z]+(?:-[a-z]+)*|[a-z]+[A-Z][A-Za-z]*)(?= )");
+			"\\b(nats|memory|executor|retry)(?: (publish|stream|consumer|tls))? ([a-z]+(?:-[a-z]+)*|[a-z]+[A-Z][A-Za-z]*)(?= )");
 
 	private EventBusOptionsErrors() {
 	}

@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
  * one at a time in publish order; different aggregates run in parallel. An event is committed or
  * acknowledged only after its handler finished, successfully or by being dead-lettered.</li>
  * <li>Failures are retried inside the key's lane with exponential backoff; after the last attempt
- * the event goes to the dead-letter destination. Undecodable events go there at once.</li>
+ * the event goes to the dead-letter destination. Undecodable events go there at once, and so do
+ * failures that retrying cannot fix ({@link RetryPolicy#fatalExceptions()}).</li>
  * </ul>
  */
 public interface EventBus extends AutoCloseable {
