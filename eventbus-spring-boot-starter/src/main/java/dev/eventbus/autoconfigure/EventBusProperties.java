@@ -467,12 +467,27 @@ public class EventBusProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Appended to a topic to name its dead-letter topic (NATS: subject). Defaults to "-dlt" on
+		 * Kafka and memory and ".dlt" on NATS. Letters, digits, '.', '_' and '-'; no "..", not
+		 * ending with '.'.
+		 */
+		private @Nullable String suffix;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getSuffix() {
+			return this.suffix;
+		}
+
+		public void setSuffix(@Nullable String suffix) {
+			this.suffix = suffix;
 		}
 
 	}

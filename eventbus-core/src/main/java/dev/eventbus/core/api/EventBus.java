@@ -103,8 +103,9 @@ public interface EventBus extends AutoCloseable {
 	}
 
 	/**
-	 * The dead-letter topic of a topic, in the form {@link #subscribe} takes: Kafka and memory
-	 * {@code <topic>-dlt}, NATS {@code <topic>.dlt}. Events of {@code topic} that failed every attempt,
+	 * The dead-letter topic of a topic, in the form {@link #subscribe} takes: the topic and the
+	 * transport's dead-letter suffix, by default Kafka and memory {@code <topic>-dlt}, NATS
+	 * {@code <topic>.dlt} (Spring Boot: {@code eventbus.dead-letter.suffix}). Events of {@code topic} that failed every attempt,
 	 * or could not be decoded, go there; read them with {@link DeadLetterRecord#from(EventContext)}.
 	 * @param topic the original topic
 	 * @return the topic its dead letters go to
