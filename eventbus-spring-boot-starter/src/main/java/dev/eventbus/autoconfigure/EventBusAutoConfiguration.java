@@ -74,6 +74,8 @@ public final class EventBusAutoConfiguration {
 			KeyedExecutor executor, EnvelopeCodec codec, ObjectProvider<EventBusObserver> observers,
 			ObjectProvider<PublishCircuitBreaker> circuitBreaker,
 			ObjectProvider<EventBusEnvelopeCustomizer> customizers) {
+		// Fails start-up on invalid eventbus.retry.* even when no @EventHandler uses the default policy.
+		RetryPolicyMapper.defaultPolicy(properties.getRetry(), null);
 		String source = properties.getSource();
 		if (source == null || source.isBlank()) {
 			source = environment.getProperty("spring.application.name", "eventbus");

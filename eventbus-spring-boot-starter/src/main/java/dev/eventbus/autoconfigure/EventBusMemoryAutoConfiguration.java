@@ -27,10 +27,14 @@ public final class EventBusMemoryAutoConfiguration {
 	EventBus eventBus(EventBusProperties properties, EventBusComponents components) {
 		MemoryOptions options;
 		try {
-			options = MemoryOptions.builder()
+			MemoryOptions.Builder builder = MemoryOptions.builder()
 				.topicCapacity(properties.getMemory().getTopicCapacity())
-				.maxBlock(properties.getMemory().getMaxBlock())
-				.build();
+				.maxBlock(properties.getMemory().getMaxBlock());
+			String deadLetterSuffix = properties.getDeadLetter().getSuffix();
+			if (deadLetterSuffix != null) {
+				builder.deadLetterSuffix(deadLetterSuffix);
+			}
+			options = builder.build();
 		}
 		catch (IllegalArgumentException ex) {
 			throw EventBusOptionsErrors.translate("eventbus.memory", ex);

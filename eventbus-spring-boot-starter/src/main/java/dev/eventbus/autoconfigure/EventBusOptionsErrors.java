@@ -14,11 +14,13 @@ public final class EventBusOptionsErrors {
 
 	private static final Pattern SETTING = Pattern.compile("\\b(kafka|nats|memory|executor|retry)((?:\\.[a-z][A-Za-z]*)+)");
 
+	private static final Pattern DEAD_LETTER_SUFFIX = Pattern.compile("\\b(?:kafka|nats|memory)\\.deadLetterSuffix\\b");
+
 	private static final Pattern PROPERTY = Pattern.compile("eventbus\\.[a-z0-9.-]*[a-z0-9]");
 
-	/** Settings named with spaces: {@code nats publish max-in-flight}, {@code executor workers}. */
+	/** Settings named with spaces: {@code nats publish max-in-flight}, {@code executor workers}, {@code retry jitter}. */
 	private static final Pattern SPACED = Pattern.compile(
-			"\\b(nats|memory|executor)(?: (publish|stream|consumer|tls))? ([a-z]+(?:-[a-z]+)*|[a-z]+[A-Z][A-Za-z]*)(?= )");
+			"\\b(nats|memory|executor|retry)(?: (publish|stream|consumer|tls))? ([a-z]+(?:-[a-z]+)*|[a-z]+[A-Z][A-Za-z]*)(?= )");
 
 	private EventBusOptionsErrors() {
 	}
@@ -44,6 +46,8 @@ public final class EventBusOptionsErrors {
 	 * @return the message naming them as {@code eventbus.*} properties
 	 */
 	static String toPropertyNames(String message) {
+		// one property for every transport's dead-letter suffix
+		message = DEAD_LETTER_SUFFIX.matcher(message).replaceAll("eventbus.dead-letter.suffix");
 		Matcher spaced = SPACED.matcher(message);
 		if (spaced.lookingAt()) {
 			String group = (spaced.group(2) != null) ? "." + spaced.group(2) : "";

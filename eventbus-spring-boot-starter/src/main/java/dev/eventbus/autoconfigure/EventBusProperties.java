@@ -1,6 +1,8 @@
 package dev.eventbus.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -390,6 +392,22 @@ public class EventBusProperties {
 		 */
 		private double multiplier = 2.0;
 
+		/**
+		 * Fraction of the delay, 0 to 1, by which a retry may come earlier at random, so that events
+		 * failing together do not retry in lockstep. 0.5 waits between half the delay and all of it;
+		 * 0 waits exactly the delay.
+		 */
+		private double jitter = 0.0;
+
+		/**
+		 * Fully qualified class names of exceptions that retrying cannot fix, in addition to the
+		 * defaults (dev.eventbus.core.api.SerializationException,
+		 * dev.eventbus.core.api.InvalidEnvelopeException, java.lang.ClassCastException). A handler
+		 * failure that is one of them (or a subclass), or is caused by one, goes to the dead-letter
+		 * destination at once with reason "fatal".
+		 */
+		private List<String> fatalExceptions = new ArrayList<>();
+
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
@@ -422,6 +440,22 @@ public class EventBusProperties {
 			this.multiplier = multiplier;
 		}
 
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public List<String> getFatalExceptions() {
+			return this.fatalExceptions;
+		}
+
+		public void setFatalExceptions(List<String> fatalExceptions) {
+			this.fatalExceptions = fatalExceptions;
+		}
+
 	}
 
 	/** Dead-letter destination (Kafka topic-dlt, NATS topic.dlt). */
@@ -433,12 +467,27 @@ public class EventBusProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Appended to a topic to name its dead-letter topic (NATS: subject). Defaults to "-dlt" on
+		 * Kafka and memory and ".dlt" on NATS. Letters, digits, '.', '_' and '-'; no "..", not
+		 * ending with '.'.
+		 */
+		private @Nullable String suffix;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getSuffix() {
+			return this.suffix;
+		}
+
+		public void setSuffix(@Nullable String suffix) {
+			this.suffix = suffix;
 		}
 
 	}

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * foreign producer), so a dead-letter topic can be consumed like any other; its payload is the
  * original payload, unchanged.
  *
- * @param reason {@link #REASON_FAILED} or {@link #REASON_POISON}
+ * @param reason {@link #REASON_FAILED}, {@link #REASON_FATAL} or {@link #REASON_POISON}
  * @param attempts handler attempts made (0 for poison)
  * @param exceptionClass class name of the last failure
  * @param exceptionMessage message of the last failure (may be empty; truncated to
@@ -34,6 +34,12 @@ public record DeadLetterRecord(String reason, int attempts, String exceptionClas
 
 	/** The handler failed every attempt. */
 	public static final String REASON_FAILED = "failed";
+
+	/**
+	 * The handler threw an exception that retrying cannot fix (a {@link RetryPolicy#fatalExceptions()
+	 * fatal exception}, or one caused by it): dead-lettered after that attempt, without retries.
+	 */
+	public static final String REASON_FATAL = "fatal";
 
 	/** The message could not be decoded or was not acceptable (undecodable, unknown type, missing header). */
 	public static final String REASON_POISON = "poison";
@@ -59,7 +65,7 @@ public record DeadLetterRecord(String reason, int attempts, String exceptionClas
 	/** Header: number of handler attempts. */
 	public static final String HEADER_ATTEMPTS = "eventbus-dlt-attempts";
 
-	/** Header: {@code failed} or {@code poison}. */
+	/** Header: {@code failed}, {@code fatal} or {@code poison}. */
 	public static final String HEADER_REASON = "eventbus-dlt-reason";
 
 	/** Header: consumer group that dead-lettered it. */

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * An event with its metadata, carried on the wire as a CloudEvents 1.0 binary-mode message.
  *
- * <p>Immutable. Built with {@link #of(String, String, Object)} or {@link #builder(String, Object)};
+ * <p>Immutable. Built with {@link #of(String, String, Object)}, {@link #ofEvent(String, Object)} or
+ * {@link #builder(String, Object)};
  * {@link Builder#build()} validates and throws an {@link InvalidEnvelopeException} naming the
  * offending field. The event id defaults to a fresh UUIDv7 and the time to now.
  *
@@ -29,6 +30,32 @@ public final class Envelope<T> {
 
 	/** Extension names must be valid CloudEvents attribute names: lowercase letters and digits. */
 	private static final Pattern HEADER_NAME = Pattern.compile("[a-z0-9]{1,20}");
+
+	/** Event types derived from classes, for {@link #eventTypeOf(Class)}. */
+	private static final ClassValue<String> EVENT_TYPES = new ClassValue<>() {
+
+		@Override
+		protected String computeValue(Class<?> type) {
+			EventType annotation = type.getAnnotation(EventType.class);
+			if (annotation != null) {
+				String value = annotation.value();
+				if (value.isBlank()) {
+					throw new InvalidEnvelopeException("eventType",
+							"@EventType on " + type.getName() + " must not be blank; name the event type, for example "
+									+ "@EventType(\"OrderPlaced\")");
+				}
+				return value;
+			}
+			String simpleName = type.getSimpleName();
+			if (simpleName.isEmpty() || type.isSynthetic() || simpleName.contains("$$Lambda")) {
+				throw new InvalidEnvelopeException("eventType", "the event type of " + type.getName()
+						+ " cannot be derived: it has no simple name; annotate its class with @EventType or publish "
+						+ "an Envelope with an explicit type");
+			}
+			return simpleName;
+		}
+
+	};
 
 	/**
 	 * CloudEvents attribute names that the envelope maps itself and that user headers may not use.
@@ -84,6 +111,42 @@ public final class Envelope<T> {
 	 */
 	public static <T> Envelope<T> of(String aggregateId, String eventType, T payload) {
 		return builder(eventType, payload).aggregateId(aggregateId).build();
+	}
+
+	/**
+	 * A keyed event whose CloudEvents {@code type} comes from its class: the class's
+	 * {@link EventType @EventType} value, or its simple name ({@code OrderPlaced} for
+	 * {@code record OrderPlaced(...)}).
+	 * @param <T> payload type
+	 * @param aggregateId ordering key, for example the order id; not blank
+	 * @param event the payload, not null
+	 * @return the validated envelope
+	 * @throws InvalidEnvelopeException naming {@code aggregateId} or {@code event} (or
+	 * {@code eventType} when the class's type cannot be used)
+	 * @see #eventTypeOf(Class)
+	 */
+	public static <T> Envelope<T> ofEvent(String aggregateId, T event) {
+		if (aggregateId == null || aggregateId.isBlank()) {
+			throw new InvalidEnvelopeException("aggregateId",
+					"aggregateId must not be blank: it is the ordering key of the event, for example the order id");
+		}
+		if (event == null) {
+			throw new InvalidEnvelopeException("event", "event must not be null");
+		}
+		return of(aggregateId, eventTypeOf(event.getClass()), event);
+	}
+
+	/**
+	 * The CloudEvents {@code type} of events of a class: its {@link EventType @EventType} value
+	 * (also inherited from a superclass), or else its simple name. Cached per class.
+	 * @param eventClass the payload's class
+	 * @return the event type
+	 * @throws InvalidEnvelopeException (field {@code eventType}) for an anonymous or lambda class
+	 * without {@code @EventType}, or a blank {@code @EventType}
+	 */
+	public static String eventTypeOf(Class<?> eventClass) {
+		Objects.requireNonNull(eventClass, "eventClass must not be null");
+		return EVENT_TYPES.get(eventClass);
 	}
 
 	/**

@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  * one at a time in publish order; different aggregates run in parallel. An event is committed or
  * acknowledged only after its handler finished, successfully or by being dead-lettered.</li>
  * <li>Failures are retried inside the key's lane with exponential backoff; after the last attempt
- * the event goes to the dead-letter destination. Undecodable events go there at once.</li>
+ * the event goes to the dead-letter destination. Undecodable events go there at once, and so do
+ * failures that retrying cannot fix ({@link RetryPolicy#fatalExceptions()}).</li>
  * </ul>
  */
 public interface EventBus extends AutoCloseable {
@@ -48,6 +49,31 @@ public interface EventBus extends AutoCloseable {
 	 */
 	default CompletableFuture<PublishReceipt> publish(String topic, String eventType, Object payload) {
 		return publish(topic, Envelope.builder(eventType, payload).build());
+	}
+
+	/**
+	 * Publishes a keyed event without building an {@link Envelope}: its CloudEvents {@code type}
+	 * comes from the event's class ({@link EventType @EventType}, or the class's simple name), the
+	 * aggregate id orders it with every other event of the aggregate. The same as
+	 * {@code publish(topic, Envelope.ofEvent(aggregateId, event))}, so decorators of
+	 * {@link #publish(String, Envelope)} apply.
+	 *
+	 * <p>Not an overload of {@code publish}: {@link #publish(String, String, Object)} already takes
+	 * {@code (topic, eventType, payload)}, three arguments of the same types.
+	 * @param topic destination topic (Kafka topic, NATS subject)
+	 * @param aggregateId ordering key, for example the order id; not blank
+	 * @param event the payload, serialized by the bus's codec; not null
+	 * @return a future completed with the receipt once the broker has the event, or exceptionally
+	 * with an {@link EventBusException}
+	 * @throws InvalidEnvelopeException naming {@code topic}, {@code aggregateId}, {@code event} or
+	 * {@code eventType} (thrown at the call site, nothing is sent)
+	 * @see Envelope#eventTypeOf(Class)
+	 */
+	default CompletableFuture<PublishReceipt> publishEvent(String topic, String aggregateId, Object event) {
+		if (topic == null || topic.isBlank()) {
+			throw new InvalidEnvelopeException("topic", "topic must not be blank");
+		}
+		return publish(topic, Envelope.ofEvent(aggregateId, event));
 	}
 
 	/**
@@ -79,8 +105,9 @@ public interface EventBus extends AutoCloseable {
 	}
 
 	/**
-	 * The dead-letter topic of a topic, in the form {@link #subscribe} takes: Kafka and memory
-	 * {@code <topic>-dlt}, NATS {@code <topic>.dlt}. Events of {@code topic} that failed every attempt,
+	 * The dead-letter topic of a topic, in the form {@link #subscribe} takes: the topic and the
+	 * transport's dead-letter suffix, by default Kafka and memory {@code <topic>-dlt}, NATS
+	 * {@code <topic>.dlt} (Spring Boot: {@code eventbus.dead-letter.suffix}). Events of {@code topic} that failed every attempt,
 	 * or could not be decoded, go there; read them with {@link DeadLetterRecord#from(EventContext)}.
 	 * @param topic the original topic
 	 * @return the topic its dead letters go to

@@ -67,6 +67,15 @@ public @interface EventHandler {
 	String maxBackoff() default "";
 
 	/**
+	 * Exceptions that retrying cannot fix, in addition to the bus's (the
+	 * {@link RetryPolicy#DEFAULT_FATAL_EXCEPTIONS defaults} and, in Spring Boot,
+	 * {@code eventbus.retry.fatal-exceptions}): a failure that is one of them, or is caused by one,
+	 * goes to the dead-letter destination without further attempts.
+	 * @return fatal exception types
+	 */
+	Class<? extends Throwable>[] fatalExceptions() default {};
+
+	/**
 	 * Whether failed and poison events go to the dead-letter destination.
 	 * @return {@code TRUE}, {@code FALSE} or {@code DEFAULT} (the bus's setting)
 	 */

@@ -33,7 +33,8 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
  * headers) with one tuned producer, and consumes each subscription with its own consumer and poll
  * thread feeding the shared {@link KeyedExecutor}: per-key order, concurrency beyond the partition
  * count, commits of the highest contiguous finished offset only, pause-and-keep-polling
- * backpressure, retry in the key's lane and dead-lettering to {@code <topic>-dlt}.
+ * backpressure, retry in the key's lane and dead-lettering to {@code <topic>-dlt} (the suffix is
+ * {@link KafkaOptions#deadLetterSuffix()}).
  *
  * <p>Create with {@link #builder(KafkaOptions)}; the builder's factory customizers reach the
  * spring-kafka producer and consumer factories the bus creates (listeners such as the Micrometer
@@ -52,8 +53,11 @@ public final class KafkaEventBus extends AbstractEventBus {
 	/** The transport name. */
 	public static final String TRANSPORT = "kafka";
 
-	/** What {@link #deadLetterTopic(String)} appends to a topic: {@value}. */
-	public static final String DEAD_LETTER_SUFFIX = "-dlt";
+	/**
+	 * What {@link #deadLetterTopic(String)} appends to a topic by default: {@value}; see
+	 * {@link KafkaOptions#deadLetterSuffix()}.
+	 */
+	public static final String DEAD_LETTER_SUFFIX = KafkaOptions.DEFAULT_DEAD_LETTER_SUFFIX;
 
 	/** Longest wait for the admin client's pending calls (lag probes) on close. */
 	private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -84,7 +88,8 @@ public final class KafkaEventBus extends AbstractEventBus {
 		try {
 			createdAdmin = Admin.create(KafkaClientFactories.adminConfig(this.options));
 			this.admin = createdAdmin;
-			this.provisioner = new KafkaTopicProvisioner(createdAdmin, this.options.topics());
+			this.provisioner = new KafkaTopicProvisioner(createdAdmin, this.options.topics(),
+					this.options.deadLetterSuffix());
 			this.provisioner.provision(this.options.topics().names());
 		}
 		catch (RuntimeException | Error ex) {
@@ -110,10 +115,10 @@ public final class KafkaEventBus extends AbstractEventBus {
 		return this.options;
 	}
 
-	/** @return {@code <topic>-dlt} */
+	/** @return {@code <topic><deadLetterSuffix>}, by default {@code <topic>-dlt} */
 	@Override
 	public String deadLetterTopic(String topic) {
-		return topic + DEAD_LETTER_SUFFIX;
+		return topic + this.options.deadLetterSuffix();
 	}
 
 	@Override

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.eventbus.core.support.Topics;
+
 /**
  * Settings of the Kafka transport ({@code eventbus.kafka.*}). Immutable; build with
  * {@link #builder()}. Grouped like the clients they configure: {@link KafkaProducerOptions producer},
@@ -30,6 +32,9 @@ public final class KafkaOptions {
 	 */
 	public static final String DEFAULT_CLIENT_ID = "eventbus";
 
+	/** Default of {@link #deadLetterSuffix()}: dead letters of {@code orders} go to {@code orders-dlt}. */
+	public static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlt";
+
 	private final List<String> bootstrapServers;
 
 	private final String clientId;
@@ -46,6 +51,8 @@ public final class KafkaOptions {
 
 	private final Map<String, String> properties;
 
+	private final String deadLetterSuffix;
+
 	/** Not a setting: the bus's factory hooks, attached by {@link KafkaEventBus}; never in {@link #toBuilder()}. */
 	private final KafkaClientCustomizers clientCustomizers;
 
@@ -58,6 +65,7 @@ public final class KafkaOptions {
 		this.security = builder.security;
 		this.topics = builder.topics;
 		this.properties = builder.properties;
+		this.deadLetterSuffix = builder.deadLetterSuffix;
 		this.clientCustomizers = KafkaClientCustomizers.NONE;
 	}
 
@@ -70,6 +78,7 @@ public final class KafkaOptions {
 		this.security = settings.security;
 		this.topics = settings.topics;
 		this.properties = settings.properties;
+		this.deadLetterSuffix = settings.deadLetterSuffix;
 		this.clientCustomizers = clientCustomizers;
 	}
 
@@ -103,7 +112,8 @@ public final class KafkaOptions {
 	public Builder toBuilder() {
 		return new Builder().bootstrapServers(this.bootstrapServers).clientId(this.clientId).producer(this.producer)
 			.consumer(this.consumer).network(this.network).security(this.security).topics(this.topics)
-			.properties(this.properties);
+			.properties(this.properties)
+			.deadLetterSuffix(this.deadLetterSuffix);
 	}
 
 	/** @return broker addresses; client {@code bootstrap.servers} */
@@ -146,6 +156,14 @@ public final class KafkaOptions {
 		return this.properties;
 	}
 
+	/**
+	 * @return what {@link KafkaEventBus#deadLetterTopic(String)} appends to a topic (and topic
+	 * provisioning to the topics it provisions)
+	 */
+	public String deadLetterSuffix() {
+		return this.deadLetterSuffix;
+	}
+
 	/** @return the longest wait of a publishing caller, {@code producer.maxBlock} */
 	public Duration maxBlock() {
 		return this.producer.maxBlock();
@@ -155,7 +173,8 @@ public final class KafkaOptions {
 	public String toString() {
 		return "KafkaOptions{bootstrapServers=" + this.bootstrapServers + ", clientId=" + this.clientId + ", producer="
 				+ this.producer + ", consumer=" + this.consumer + ", network=" + this.network + ", security="
-				+ this.security + ", topics=" + this.topics + ", properties=" + this.properties.keySet() + "}";
+				+ this.security + ", topics=" + this.topics + ", properties=" + this.properties.keySet()
+				+ ", deadLetterSuffix=" + this.deadLetterSuffix + "}";
 	}
 
 	/** Builds {@link KafkaOptions}; {@link #build()} rejects bad values naming the setting. */
@@ -176,6 +195,8 @@ public final class KafkaOptions {
 		private KafkaTopicOptions topics = KafkaTopicOptions.defaults();
 
 		private Map<String, String> properties = Map.of();
+
+		private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
 
 		private Builder() {
 		}
@@ -241,6 +262,17 @@ public final class KafkaOptions {
 		}
 
 		/**
+		 * @param deadLetterSuffix appended to a topic to name its dead-letter topic (default
+		 * {@value KafkaOptions#DEFAULT_DEAD_LETTER_SUFFIX}); topic-name characters, no {@code ..}, not
+		 * ending with {@code .}
+		 * @return this builder
+		 */
+		public Builder deadLetterSuffix(String deadLetterSuffix) {
+			this.deadLetterSuffix = deadLetterSuffix;
+			return this;
+		}
+
+		/**
 		 * @return the options
 		 * @throws IllegalArgumentException naming the invalid setting
 		 */
@@ -259,6 +291,7 @@ public final class KafkaOptions {
 			if (this.clientId == null || this.clientId.isBlank()) {
 				throw new IllegalArgumentException("kafka.clientId must not be blank");
 			}
+			Topics.validateDeadLetterSuffix("kafka.deadLetterSuffix", this.deadLetterSuffix);
 			this.properties = Checks.properties("kafka.properties", this.properties);
 			rejectOwned("kafka.properties", this.properties);
 			rejectOwned("kafka.producer.properties", this.producer.properties());

@@ -34,9 +34,13 @@ final class KafkaTopicProvisioner {
 
 	private final KafkaTopicOptions options;
 
-	KafkaTopicProvisioner(Admin admin, KafkaTopicOptions options) {
+	/** What names a topic's dead-letter topic, {@link KafkaOptions#deadLetterSuffix()}. */
+	private final String deadLetterSuffix;
+
+	KafkaTopicProvisioner(Admin admin, KafkaTopicOptions options, String deadLetterSuffix) {
 		this.admin = admin;
 		this.options = options;
+		this.deadLetterSuffix = deadLetterSuffix;
 	}
 
 	/**
@@ -50,8 +54,8 @@ final class KafkaTopicProvisioner {
 		Set<String> names = new LinkedHashSet<>();
 		for (String topic : topics) {
 			names.add(topic);
-			if (this.options.deadLetterTopics() && !topic.endsWith(KafkaEventBus.DEAD_LETTER_SUFFIX)) {
-				names.add(topic + KafkaEventBus.DEAD_LETTER_SUFFIX);
+			if (this.options.deadLetterTopics() && !topic.endsWith(this.deadLetterSuffix)) {
+				names.add(topic + this.deadLetterSuffix);
 			}
 		}
 		try {

@@ -94,10 +94,10 @@ public final class MemoryEventBus extends AbstractEventBus {
 		return this.broker;
 	}
 
-	/** @return {@code <topic>-dlt} */
+	/** @return {@code <topic><deadLetterSuffix>}, by default {@code <topic>-dlt} */
 	@Override
 	public String deadLetterTopic(String topic) {
-		return topic + "-dlt";
+		return topic + this.options.deadLetterSuffix();
 	}
 
 	/**

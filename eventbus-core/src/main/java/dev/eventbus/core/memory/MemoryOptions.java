@@ -2,6 +2,8 @@ package dev.eventbus.core.memory;
 
 import java.time.Duration;
 
+import dev.eventbus.core.support.Topics;
+
 /**
  * Settings of a {@link MemoryEventBus}. Immutable; build with {@link #builder()}.
  *
@@ -25,13 +27,19 @@ public final class MemoryOptions {
 	 */
 	public static final Duration DEFAULT_MAX_BLOCK = Duration.ofSeconds(5);
 
+	/** Default of {@link #deadLetterSuffix()}, as on Kafka: {@code orders} → {@code orders-dlt}. */
+	public static final String DEFAULT_DEAD_LETTER_SUFFIX = "-dlt";
+
 	private final int topicCapacity;
 
 	private final Duration maxBlock;
 
+	private final String deadLetterSuffix;
+
 	private MemoryOptions(Builder builder) {
 		this.topicCapacity = builder.topicCapacity;
 		this.maxBlock = builder.maxBlock;
+		this.deadLetterSuffix = builder.deadLetterSuffix;
 	}
 
 	/** @return a builder with the defaults */
@@ -54,9 +62,15 @@ public final class MemoryOptions {
 		return this.maxBlock;
 	}
 
+	/** @return what {@link MemoryEventBus#deadLetterTopic(String)} appends to a topic */
+	public String deadLetterSuffix() {
+		return this.deadLetterSuffix;
+	}
+
 	@Override
 	public String toString() {
-		return "MemoryOptions{topicCapacity=" + this.topicCapacity + ", maxBlock=" + this.maxBlock + "}";
+		return "MemoryOptions{topicCapacity=" + this.topicCapacity + ", maxBlock=" + this.maxBlock
+				+ ", deadLetterSuffix=" + this.deadLetterSuffix + "}";
 	}
 
 	/** Builds {@link MemoryOptions}; {@link #build()} rejects bad values naming the setting. */
@@ -65,6 +79,8 @@ public final class MemoryOptions {
 		private int topicCapacity = DEFAULT_TOPIC_CAPACITY;
 
 		private Duration maxBlock = DEFAULT_MAX_BLOCK;
+
+		private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
 
 		private Builder() {
 		}
@@ -82,6 +98,17 @@ public final class MemoryOptions {
 		}
 
 		/**
+		 * @param deadLetterSuffix appended to a topic to name its dead-letter topic (default
+		 * {@value MemoryOptions#DEFAULT_DEAD_LETTER_SUFFIX}); topic-name characters, no {@code ..}, not
+		 * ending with {@code .}
+		 * @return this builder
+		 */
+		public Builder deadLetterSuffix(String deadLetterSuffix) {
+			this.deadLetterSuffix = deadLetterSuffix;
+			return this;
+		}
+
+		/**
 		 * @return the options
 		 * @throws IllegalArgumentException naming the invalid setting
 		 */
@@ -93,6 +120,7 @@ public final class MemoryOptions {
 			if (this.maxBlock == null || this.maxBlock.isNegative()) {
 				throw new IllegalArgumentException("memory maxBlock must not be negative but was " + this.maxBlock);
 			}
+			Topics.validateDeadLetterSuffix("memory.deadLetterSuffix", this.deadLetterSuffix);
 			return new MemoryOptions(this);
 		}
 

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li><b>Streams.</b> One stream per topic capturing subject {@code [prefix.]topic}, provisioned on
  * first publish or subscribe (see {@link NatsStreamOptions} for names and limits); dead letters go to
- * {@code [prefix.]topic.dlt}, which has its own stream.</li>
+ * {@code [prefix.]topic.dlt} ({@link NatsOptions#deadLetterSuffix()}), which has its own stream.</li>
  * <li><b>Publish.</b> {@code publishAsync} with {@code Nats-Msg-Id} = event id (JetStream stores an
  * id once per duplicate window; the receipt says {@code duplicate}) and CloudEvents {@code ce-}
  * headers; the future completes on the PubAck. Un-acknowledged publishes are bounded
@@ -275,10 +275,13 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 	}
 
-	/** @return {@code <topic>.dlt}, captured by a stream of its own */
+	/**
+	 * @return {@code <topic><deadLetterSuffix>}, by default {@code <topic>.dlt}, captured by a stream
+	 * of its own
+	 */
 	@Override
 	public String deadLetterTopic(String topic) {
-		return topic + ".dlt";
+		return topic + this.options.deadLetterSuffix();
 	}
 
 	/** @return a snapshot of the connection state, for health checks */

@@ -7,6 +7,8 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 
+import dev.eventbus.core.support.Topics;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +55,12 @@ public final class NatsOptions {
 	 */
 	public static final int DEFAULT_OUTGOING_QUEUE_SIZE = 16_384;
 
+	/**
+	 * Default of {@link #deadLetterSuffix()}: dead letters of {@code orders} go to the subject
+	 * {@code orders.dlt}, a token of its own.
+	 */
+	public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".dlt";
+
 	private final List<String> servers;
 
 	private final String connectionName;
@@ -97,6 +105,8 @@ public final class NatsOptions {
 
 	private final NatsPublishOptions publish;
 
+	private final String deadLetterSuffix;
+
 	private NatsOptions(Builder builder) {
 		this.servers = List.copyOf(builder.servers);
 		this.connectionName = builder.connectionName;
@@ -120,6 +130,7 @@ public final class NatsOptions {
 		this.stream = builder.stream;
 		this.consumer = builder.consumer;
 		this.publish = builder.publish;
+		this.deadLetterSuffix = builder.deadLetterSuffix;
 	}
 
 	/** @return a builder with the defaults */
@@ -246,6 +257,14 @@ public final class NatsOptions {
 		return this.publish;
 	}
 
+	/**
+	 * @return what {@link NatsEventBus#deadLetterTopic(String)} appends to a topic; the dead-letter
+	 * subject gets a stream of its own
+	 */
+	public String deadLetterSuffix() {
+		return this.deadLetterSuffix;
+	}
+
 	@Override
 	public String toString() {
 		return "NatsOptions{servers=" + this.servers + ", connectionName=" + this.connectionName
@@ -256,7 +275,7 @@ public final class NatsOptions {
 				+ this.maxReconnects + ", pingInterval=" + this.pingInterval + ", connectionTimeout="
 				+ this.connectionTimeout + ", requestTimeout=" + this.requestTimeout + ", outgoingQueueSize="
 				+ this.outgoingQueueSize + ", stream=" + this.stream + ", consumer=" + this.consumer + ", publish="
-				+ this.publish + "}";
+				+ this.publish + ", deadLetterSuffix=" + this.deadLetterSuffix + "}";
 	}
 
 	private static @Nullable String redact(@Nullable String secret) {
@@ -309,6 +328,8 @@ public final class NatsOptions {
 		private NatsConsumerOptions consumer = NatsConsumerOptions.defaults();
 
 		private NatsPublishOptions publish = NatsPublishOptions.defaults();
+
+		private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
 
 		private Builder() {
 		}
@@ -455,6 +476,17 @@ public final class NatsOptions {
 		}
 
 		/**
+		 * @param deadLetterSuffix appended to a topic to name its dead-letter subject (default
+		 * {@value NatsOptions#DEFAULT_DEAD_LETTER_SUFFIX}); subject characters, no {@code ..}, not
+		 * ending with {@code .}
+		 * @return this builder
+		 */
+		public Builder deadLetterSuffix(String deadLetterSuffix) {
+			this.deadLetterSuffix = deadLetterSuffix;
+			return this;
+		}
+
+		/**
 		 * @return the options
 		 * @throws IllegalArgumentException naming the invalid setting
 		 */
@@ -503,6 +535,7 @@ public final class NatsOptions {
 			requirePositive("ping-interval", this.pingInterval);
 			requirePositive("connection-timeout", this.connectionTimeout);
 			requirePositive("request-timeout", this.requestTimeout);
+			Topics.validateDeadLetterSuffix("nats.deadLetterSuffix", this.deadLetterSuffix);
 			if (this.outgoingQueueSize < this.publish.maxInFlight()) {
 				throw new IllegalArgumentException("nats outgoing-queue-size (" + this.outgoingQueueSize
 						+ ") must be at least publish max-in-flight (" + this.publish.maxInFlight() + ")");

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * the {@code eventbus-dlt-*} headers of {@link DeadLetterRecord}, the public view applications read.
  *
  * @param original the message as consumed
- * @param reason {@link #REASON_FAILED} or {@link #REASON_POISON}
+ * @param reason {@link #REASON_FAILED}, {@link #REASON_FATAL} or {@link #REASON_POISON}
  * @param exceptionClass class name of the last failure
  * @param exceptionMessage message of the last failure (may be empty)
  * @param attempts handler attempts made (0 for poison)
@@ -29,6 +29,9 @@ public record DeadLetter(InboundMessage original, String reason, String exceptio
 
 	/** See {@link DeadLetterRecord#REASON_FAILED}. */
 	public static final String REASON_FAILED = DeadLetterRecord.REASON_FAILED;
+
+	/** See {@link DeadLetterRecord#REASON_FATAL}. */
+	public static final String REASON_FATAL = DeadLetterRecord.REASON_FATAL;
 
 	/** See {@link DeadLetterRecord#REASON_POISON}. */
 	public static final String REASON_POISON = DeadLetterRecord.REASON_POISON;

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * is not handed to the listener; it is dead-lettered at once with reason
  * {@link DeadLetter#REASON_POISON} and zero attempts.
  *
+ * <p>Fatal: a listener failure the retry policy {@link RetryPolicy#isFatal classifies} as one that
+ * retrying cannot fix is not retried; it is dead-lettered after the attempt that threw, with reason
+ * {@link DeadLetter#REASON_FATAL}.
+ *
  * <p>Thread-safe: the transport's fetch thread calls {@link #dispatch}; workers and the retry
  * scheduler run the rest. A message's state (its decoded envelope, attempt count, scheduled retry)
  * is touched by one thread at a time: the worker running its attempt, then the scheduler thread
@@ -375,7 +379,11 @@ public final class SubscriptionDispatcher<T> {
 			}
 			this.lastError = failure;
 			RetryPolicy retry = SubscriptionDispatcher.this.options.retryPolicy();
-			if (retry.hasAttemptAfter(attempt)) {
+			if (retry.isFatal(failure)) {
+				// Retrying cannot fix it: dead-letter now, told apart from exhausted retries by the reason.
+				giveUp(DeadLetter.REASON_FATAL, failure, attempt);
+			}
+			else if (retry.hasAttemptAfter(attempt)) {
 				Duration backoff = retry.backoffAfter(attempt);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Event {} at {} failed attempt {} of {} in subscription '{}'; retrying in {}: {}",

@@ -20,6 +20,9 @@ public final class Topics {
 	/** Longest topic name (Kafka's limit). */
 	public static final int MAX_LENGTH = 249;
 
+	/** Longest dead-letter suffix accepted. */
+	public static final int MAX_SUFFIX_LENGTH = 64;
+
 	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
 	private Topics() {
@@ -61,6 +64,33 @@ public final class Topics {
 			unique.add(validate(topic));
 		}
 		return new ArrayList<>(unique);
+	}
+
+	/**
+	 * Validates a transport's dead-letter suffix, what its {@code deadLetterTopic(topic)} appends to a
+	 * topic. The result must be a topic name too (Kafka topic, NATS subject tokens), so the suffix
+	 * uses the characters of {@link #validate(String) topic names} and neither doubles a dot nor ends
+	 * with one ({@code -dlt}, {@code .dlt}, {@code _dead} are fine; {@code .dlt.}, {@code ..dlt},
+	 * {@code >} are not).
+	 * @param setting the setting's name for the message, for example {@code kafka.deadLetterSuffix}
+	 * @param suffix the suffix
+	 * @return the suffix
+	 * @throws IllegalArgumentException naming the setting and the rule the suffix breaks
+	 */
+	public static String validateDeadLetterSuffix(String setting, @Nullable String suffix) {
+		if (suffix == null || suffix.isEmpty()) {
+			throw new IllegalArgumentException(setting + " must not be empty: it is appended to a topic to name its "
+					+ "dead-letter topic, for example -dlt or .dlt");
+		}
+		if (suffix.length() > MAX_SUFFIX_LENGTH || !VALID.matcher(suffix).matches()) {
+			throw new IllegalArgumentException(setting + " '" + suffix + "' is invalid: use 1 to " + MAX_SUFFIX_LENGTH
+					+ " letters, digits, '.', '_' or '-', valid in Kafka topic names and NATS subjects");
+		}
+		if (suffix.endsWith(".") || suffix.contains("..")) {
+			throw new IllegalArgumentException(setting + " '" + suffix + "' is invalid: it must not end with '.' or "
+					+ "contain '..' (an empty NATS subject token)");
+		}
+		return suffix;
 	}
 
 }

@@ -120,7 +120,9 @@ class RetryPolicyTest {
 	@Test
 	void toStringNamesEverySetting() {
 		assertThat(RetryPolicy.defaults())
-			.hasToString("RetryPolicy{maxAttempts=3, initialBackoff=PT0.1S, maxBackoff=PT10S, multiplier=2.0}");
+			.hasToString("RetryPolicy{maxAttempts=3, initialBackoff=PT0.1S, maxBackoff=PT10S, multiplier=2.0, "
+					+ "jitter=0.0, fatalExceptions=[dev.eventbus.core.api.SerializationException, "
+					+ "dev.eventbus.core.api.InvalidEnvelopeException, java.lang.ClassCastException]}");
 	}
 
 	@Test

@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionException;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishException;
@@ -116,8 +115,8 @@ public class OrderController {
 
 	private CompletableFuture<ResponseEntity<Accepted>> publish(OrderEvent event) {
 		// Keyed by the order id: every group handles one order's events one at a time, in order.
-		Envelope<OrderEvent> envelope = Envelope.of(event.orderId(), event.eventType(), event);
-		return this.bus.publish(OrderTopics.ORDERS, envelope)
+		// The CloudEvents type is the record's simple name (OrderPlaced, OrderPaid, OrderShipped).
+		return this.bus.publishEvent(OrderTopics.ORDERS, event.orderId(), event)
 			.thenApply((receipt) -> ResponseEntity.accepted()
 				.location(URI.create("/orders/" + event.orderId()))
 				.body(Accepted.of(event, receipt)));

@@ -16,6 +16,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 import dev.eventbus.autoconfigure.EventBusProperties;
+import dev.eventbus.autoconfigure.RetryPolicyMapper;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.EventHandler;
@@ -159,12 +160,15 @@ final class EventHandlerMethod {
 			throw new InvalidEventHandlerException(method, "it names no consumer group and there is no default group",
 					"Set group on the annotation, or set spring.application.name (or eventbus.default-group).");
 		}
-		EventBusProperties.Retry retry = defaults.getRetry();
-		RetryPolicy.Builder policy = RetryPolicy.builder()
-			.maxAttempts((annotation.maxAttempts() > 0) ? annotation.maxAttempts() : retry.getMaxAttempts())
-			.initialBackoff(duration(method, "initialBackoff", annotation.initialBackoff(), retry.getInitialBackoff()))
-			.maxBackoff(duration(method, "maxBackoff", annotation.maxBackoff(), retry.getMaxBackoff()))
-			.multiplier(retry.getMultiplier());
+		RetryPolicy retry = RetryPolicyMapper.defaultPolicy(defaults.getRetry(),
+				method.getDeclaringClass().getClassLoader());
+		RetryPolicy.Builder policy = retry.toBuilder()
+			.maxAttempts((annotation.maxAttempts() > 0) ? annotation.maxAttempts() : retry.maxAttempts())
+			.initialBackoff(duration(method, "initialBackoff", annotation.initialBackoff(), retry.initialBackoff()))
+			.maxBackoff(duration(method, "maxBackoff", annotation.maxBackoff(), retry.maxBackoff()));
+		for (Class<? extends Throwable> fatal : annotation.fatalExceptions()) {
+			policy.addFatalException(fatal);
+		}
 		boolean deadLetter = switch (annotation.deadLetter()) {
 			case TRUE -> true;
 			case FALSE -> false;

@@ -40,13 +40,17 @@ public final class EventBusKafkaAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	KafkaOptions eventBusKafkaOptions(EventBusKafkaProperties properties, Environment environment,
-			ObjectProvider<EventBusKafkaOptionsCustomizer> customizers) {
+	KafkaOptions eventBusKafkaOptions(EventBusKafkaProperties properties, EventBusProperties busProperties,
+			Environment environment, ObjectProvider<EventBusKafkaOptionsCustomizer> customizers) {
 		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment);
-		if (customizers.orderedStream().findAny().isEmpty()) {
+		String deadLetterSuffix = busProperties.getDeadLetter().getSuffix();
+		if (deadLetterSuffix == null && customizers.orderedStream().findAny().isEmpty()) {
 			return mapped;
 		}
 		KafkaOptions.Builder builder = mapped.toBuilder();
+		if (deadLetterSuffix != null) {
+			builder.deadLetterSuffix(deadLetterSuffix);
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		try {
 			return builder.build();

@@ -42,9 +42,13 @@ public final class EventBusNatsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	NatsOptions eventBusNatsOptions(EventBusNatsProperties properties,
+	NatsOptions eventBusNatsOptions(EventBusNatsProperties properties, EventBusProperties busProperties,
 			ObjectProvider<EventBusNatsOptionsCustomizer> customizers) {
 		NatsOptions.Builder builder = NatsOptionsMapper.map(properties);
+		String deadLetterSuffix = busProperties.getDeadLetter().getSuffix();
+		if (deadLetterSuffix != null) {
+			builder.deadLetterSuffix(deadLetterSuffix);
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		try {
 			return builder.build();
