@@ -18,6 +18,7 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.PublishTimeoutException;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.support.ServerUrls;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,33 +161,33 @@ final class KafkaPublisher implements AutoCloseable {
 
 	private PublishException translate(String topic, @Nullable Exception exception, boolean duringSend,
 			Duration waited) {
-		String servers = String.join(",", this.options.bootstrapServers());
+		String servers = ServerUrls.redact(String.join(",", this.options.bootstrapServers()));
 		if (exception instanceof TimeoutException) {
 			if (duringSend && exception instanceof BufferExhaustedException) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
-						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()
-						+ ") for room in the full producer buffer (kafka.producer.bufferMemory = "
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock()
+						+ ") for room in the full producer buffer (eventbus.kafka.producer.buffer-memory = "
 						+ this.options.producer().bufferMemory() + " bytes of unacknowledged publishes) and gave up: "
 						+ "publishes outpace acknowledgements, or the broker at " + servers + " stopped acknowledging "
-						+ "(raise kafka.producer.bufferMemory or kafka.producer.maxBlock, or publish more slowly). "
+						+ "(raise eventbus.kafka.producer.buffer-memory or eventbus.kafka.producer.max-block, or publish more slowly). "
 						+ "Client said: " + exception.getMessage(), exception);
 			}
 			if (duringSend) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
-						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock()
 						+ ") for buffer room or topic metadata and gave up: the broker at " + servers
-						+ " may be unreachable, or publishes outpace acknowledgements (raise kafka.producer.maxBlock"
-						+ " or kafka.producer.bufferMemory). Client said: " + exception.getMessage(), exception);
+						+ " may be unreachable, or publishes outpace acknowledgements (raise eventbus.kafka.producer.max-block"
+						+ " or eventbus.kafka.producer.buffer-memory). Client said: " + exception.getMessage(), exception);
 			}
 			return new PublishTimeoutException(topic, waited, "publish to topic '" + topic
-					+ "' was not acknowledged within kafka.producer.deliveryTimeout ("
+					+ "' was not acknowledged within eventbus.kafka.producer.delivery-timeout ("
 					+ this.options.producer().deliveryTimeout() + "): the broker at " + servers
 					+ " is unreachable or the partition has no leader. Client said: " + exception.getMessage(),
 					exception);
 		}
 		if (exception instanceof AuthenticationException) {
 			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: authentication with "
-					+ servers + " failed; check kafka.security.protocol, saslMechanism, username and password. "
+					+ servers + " failed; check eventbus.kafka.security.protocol, sasl-mechanism, username and password. "
 					+ "Client said: " + exception.getMessage(), exception);
 		}
 		if (exception instanceof AuthorizationException) {

@@ -18,6 +18,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 
+import dev.eventbus.autoconfigure.EventBusOptionsErrors;
 import dev.eventbus.autoconfigure.EventBusProperties;
 import dev.eventbus.core.api.EventHandler;
 
@@ -63,6 +64,7 @@ class EventHandlerMethodCollector implements BeanPostProcessor, EnvironmentAware
 			return bean;
 		}
 		EventBusProperties defaults = (this.properties != null) ? this.properties : new EventBusProperties();
+		EventBusOptionsErrors.validateRetryDefaults(defaults.getRetry());
 		List<EventHandlerMethod> handlers = new ArrayList<>();
 		methods.forEach((method, annotation) -> handlers
 			.add(EventHandlerMethod.of(beanName, method, annotation, defaults, this.defaultGroup)));

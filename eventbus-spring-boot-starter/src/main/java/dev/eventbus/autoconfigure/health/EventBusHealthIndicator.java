@@ -25,6 +25,7 @@ import dev.eventbus.autoconfigure.PublishCircuitBreaker;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.support.ServerUrls;
 
 /**
  * The {@code eventbus} health indicator. DOWN when the transport's broker does not answer the
@@ -88,7 +89,7 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			if (subscription.state() == Subscription.State.FAILED) {
 				Throwable failure = subscription.failure();
 				if (failure != null) {
-					detail.put("failure", failure.toString());
+					detail.put("failure", ServerUrls.describe(failure));
 				}
 				up = false;
 			}
@@ -132,7 +133,7 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 		try {
 			Map<String, Object> details = answer.get(this.timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
 			builder.withDetail("reachable", true);
-			builder.withDetails(details);
+			details.forEach((name, value) -> builder.withDetail(name, redacted(value)));
 			return true;
 		}
 		catch (TimeoutException ex) {
@@ -145,10 +146,26 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			Throwable cause = (ex.getCause() instanceof java.util.concurrent.CompletionException completion
 					&& completion.getCause() != null) ? completion.getCause() : ex.getCause();
 			builder.withDetail("reachable", false);
-			builder.withDetail("error", (cause != null) ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
-					: "unknown");
+			builder.withDetail("error", (cause != null)
+					? cause.getClass().getSimpleName() + ": " + ServerUrls.redact(cause.getMessage()) : "unknown");
 			return false;
 		}
+	}
+
+	/** Server addresses in the probe's details are shown without their user-info. */
+	private static Object redacted(Object value) {
+		if (value instanceof String text) {
+			return String.valueOf(ServerUrls.redact(text));
+		}
+		if (value instanceof Map<?, ?> map) {
+			Map<Object, Object> copy = new LinkedHashMap<>();
+			map.forEach((key, entry) -> copy.put(key, (entry != null) ? redacted(entry) : null));
+			return copy;
+		}
+		if (value instanceof java.util.Collection<?> collection) {
+			return collection.stream().map((entry) -> (entry != null) ? redacted(entry) : null).toList();
+		}
+		return value;
 	}
 
 	@Override
