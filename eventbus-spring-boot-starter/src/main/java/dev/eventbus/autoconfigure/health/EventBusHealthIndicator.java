@@ -35,7 +35,8 @@ import dev.eventbus.core.support.ServerUrls;
  * it closes again only after trial publishes, and the probe already reports an unreachable broker).
  *
  * <p>The probe runs on a daemon thread ({@code eventbus-health-n}) so that the calling thread
- * never waits longer than the timeout, even if a client call ignores its own timeout.
+ * never waits longer than the timeout, even if a client call ignores its own timeout; at most one
+ * probe is in flight: a check that comes while one still runs waits for it.
  */
 public class EventBusHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
@@ -50,6 +51,8 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 	private final @Nullable KeyedExecutor executor;
 
 	private final ExecutorService probes;
+
+	private @Nullable CompletableFuture<Map<String, Object>> inFlight;
 
 	/**
 	 * @param bus the bus
@@ -118,8 +121,17 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 		}
 	}
 
-	private boolean probe(Health.Builder builder) throws InterruptedException {
-		CompletableFuture<Map<String, Object>> answer = CompletableFuture.supplyAsync(() -> {
+	/**
+	 * The probe in flight, or a new one when none is: a health check that comes while a probe still
+	 * waits for the broker (one that outlived an earlier check's timeout) waits for that probe instead
+	 * of starting another, so that an unreachable broker never piles up probes and client calls.
+	 */
+	private synchronized CompletableFuture<Map<String, Object>> probeInFlight() {
+		CompletableFuture<Map<String, Object>> current = this.inFlight;
+		if (current != null && !current.isDone()) {
+			return current;
+		}
+		CompletableFuture<Map<String, Object>> started = CompletableFuture.supplyAsync(() -> {
 			try {
 				return this.probe.probe(this.timeout);
 			}
@@ -130,6 +142,12 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 				throw new java.util.concurrent.CompletionException(ex);
 			}
 		}, this.probes);
+		this.inFlight = started;
+		return started;
+	}
+
+	private boolean probe(Health.Builder builder) throws InterruptedException {
+		CompletableFuture<Map<String, Object>> answer = probeInFlight();
 		try {
 			Map<String, Object> details = answer.get(this.timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
 			builder.withDetail("reachable", true);
@@ -137,7 +155,6 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			return true;
 		}
 		catch (TimeoutException ex) {
-			answer.cancel(true);
 			builder.withDetail("reachable", false);
 			builder.withDetail("error", "the broker did not answer within " + this.timeout.toMillis() + " ms");
 			return false;
