@@ -159,6 +159,26 @@ final class KafkaPublisher implements AutoCloseable {
 		result.completeExceptionally(error);
 	}
 
+	/**
+	 * Whether the producer holds a connection to a broker: then a topic missing from its metadata
+	 * after max-block is missing on the cluster, not hidden by an unreachable broker.
+	 */
+	private boolean brokerAnswers() {
+		try {
+			for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+					: this.producer.metrics().entrySet()) {
+				if (metric.getKey().name().equals("connection-count")
+						&& metric.getKey().group().equals("producer-metrics")) {
+					return metric.getValue().metricValue() instanceof Number count && count.doubleValue() > 0;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the producer's connection count", ex);
+		}
+		return false;
+	}
+
 	private PublishException translate(String topic, @Nullable Exception exception, boolean duringSend,
 			Duration waited) {
 		String servers = ServerUrls.redact(String.join(",", this.options.bootstrapServers()));
@@ -171,6 +191,16 @@ final class KafkaPublisher implements AutoCloseable {
 						+ "publishes outpace acknowledgements, or the broker at " + servers + " stopped acknowledging "
 						+ "(raise eventbus.kafka.producer.buffer-memory or eventbus.kafka.producer.max-block, or publish more slowly). "
 						+ "Client said: " + exception.getMessage(), exception);
+			}
+			if (duringSend && String.valueOf(exception.getMessage()).contains("not present in metadata")
+					&& brokerAnswers()) {
+				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' gave up after "
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock() + "): topic '"
+						+ topic + "' does not exist on the cluster at " + servers + " (the broker answers but has "
+						+ "no such topic and does not create topics on first use). Create it, list it in "
+						+ "eventbus.kafka.topics.names so that the bus provisions it at start, or subscribe to it "
+						+ "first (a subscription provisions its topics). Client said: " + exception.getMessage(),
+						exception);
 			}
 			if (duringSend) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
