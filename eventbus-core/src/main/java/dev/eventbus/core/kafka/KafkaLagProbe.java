@@ -54,10 +54,14 @@ final class KafkaLagProbe {
 				earliest.put(partition, OffsetSpec.earliest());
 			}
 		}
-		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(callTimeout)).all()
+		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin
+			.listOffsets(latest, new ListOffsetsOptions().timeoutMs(callTimeout))
+			.all()
 			.get(millis, TimeUnit.MILLISECONDS);
 		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty() ? Map.of()
-				: admin.listOffsets(earliest, new ListOffsetsOptions().timeoutMs(callTimeout)).all().get(millis, TimeUnit.MILLISECONDS);
+				: admin.listOffsets(earliest, new ListOffsetsOptions().timeoutMs(callTimeout))
+					.all()
+					.get(millis, TimeUnit.MILLISECONDS);
 		long total = 0;
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition);

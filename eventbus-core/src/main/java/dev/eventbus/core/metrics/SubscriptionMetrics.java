@@ -24,8 +24,9 @@ import dev.eventbus.core.api.Subscription;
  * timers, once it is closed.
  *
  * <p>{@link #refresh()} is cheap and is meant to be called off the hot path: when subscriptions
- * open and periodically; {@link #closed(Subscription)} when one closes. It is synchronized; the gauges themselves read the subscription's
- * last measured lag and pending counts when the registry is scraped.
+ * open and periodically; {@link #closed(Subscription)} when one closes. It is synchronized; the
+ * gauges themselves read the subscription's last measured lag and pending counts when the registry
+ * is scraped.
  */
 public final class SubscriptionMetrics {
 

@@ -157,7 +157,8 @@ public final class NatsEventBus extends AbstractEventBus {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			shutdownOwnedThreads();
-			throw new EventBusException("Interrupted while connecting to NATS " + ServerUrls.redact(this.options.servers()), ex);
+			throw new EventBusException(
+					"Interrupted while connecting to NATS " + ServerUrls.redact(this.options.servers()), ex);
 		}
 		requireJetStream();
 		this.streams = new NatsStreamProvisioner(this.management, this.options.stream());

@@ -200,7 +200,8 @@ final class NatsPublisher {
 			// JetStream answers a publish only on subjects a stream captures: nobody responded
 			return new PublishRejectedException(topic, "NATS publish to subject '" + subject + "' failed: no "
 					+ "JetStream stream covers subject '" + subject + "' (the server answered '"
-					+ noResponders.getMessage() + "'). Create a stream whose subjects include it (nats stream add --subjects '" + subject
+					+ noResponders.getMessage() + "'). Create a stream whose subjects include it (nats stream add "
+					+ "--subjects '" + subject
 					+ "'), or let the bus create it: eventbus.nats.stream.provisioning=create-or-update (it is "
 					+ this.streams.provisioningName() + ")", cause);
 		}
