@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.metrics.EventBusObserver;
 
 /**
@@ -43,6 +44,13 @@ final class CompositeEventBusObserver implements EventBusObserver {
 			@Nullable Throwable error) {
 		for (EventBusObserver observer : this.observers) {
 			observer.consumed(transport, topic, group, outcome, nanos, error);
+		}
+	}
+
+	@Override
+	public void subscriptionClosed(String transport, Subscription subscription) {
+		for (EventBusObserver observer : this.observers) {
+			observer.subscriptionClosed(transport, subscription);
 		}
 	}
 

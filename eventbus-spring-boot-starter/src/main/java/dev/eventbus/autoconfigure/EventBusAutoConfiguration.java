@@ -81,9 +81,17 @@ public final class EventBusAutoConfiguration {
 			source = environment.getProperty("spring.application.name", "eventbus");
 		}
 		List<EventBusObserver> observerList = observers.orderedStream().toList();
-		return new EventBusComponents(executor, codec, CompositeEventBusObserver.of(observerList), source,
-				properties.getShutdownTimeout(), circuitBreaker.getIfAvailable(),
-				customizers.orderedStream().toList());
+		EventBusComponents components = new EventBusComponents(executor, codec,
+				CompositeEventBusObserver.of(observerList), source, properties.getShutdownTimeout(),
+				circuitBreaker.getIfAvailable(), customizers.orderedStream().toList());
+		try {
+			components.settings();
+		}
+		catch (IllegalArgumentException ex) {
+			throw EventBusOptionsErrors.translate("eventbus", null, ex, "shutdownTimeout", "source");
+		}
+		EventBusOptionsErrors.validateRetryDefaults(properties.getRetry());
+		return components;
 	}
 
 	/**

@@ -549,7 +549,7 @@ public class EventBusProperties {
 
 		/**
 		 * Interval at which per-subscription gauges (lag, pending) are registered for new
-		 * subscriptions and removed for closed ones.
+		 * subscriptions; a closed subscription's meters are removed when it closes.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(10);
 

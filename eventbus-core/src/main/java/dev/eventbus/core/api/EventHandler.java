@@ -9,8 +9,9 @@ import java.lang.annotation.Target;
 /**
  * Marks a method as an event handler. The first parameter is the payload, decoded by the bus's
  * codec (or an {@link Envelope} of it); an {@link EventContext} parameter may follow. The Spring
- * Boot starter registers annotated methods of every bean; plain-Java users can read the annotation
- * themselves.
+ * Boot starter registers annotated methods of every bean and resolves {@code ${...}} placeholders in
+ * the string attributes (topics, group, back-offs) from the environment; plain-Java users can read
+ * the annotation themselves.
  *
  * <pre>{@code
  * @EventHandler(topics = "orders", group = "billing")

@@ -22,6 +22,7 @@ import dev.eventbus.core.support.AbstractEventBus;
 import dev.eventbus.core.support.AbstractSubscription;
 import dev.eventbus.core.support.BusSettings;
 import dev.eventbus.core.support.EventBusBuilder;
+import dev.eventbus.core.support.ServerUrls;
 import dev.eventbus.core.support.SubscriptionRequest;
 import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
@@ -184,7 +185,7 @@ public final class KafkaEventBus extends AbstractEventBus {
 
 	@Override
 	public String toString() {
-		return "KafkaEventBus{bootstrapServers=" + this.options.bootstrapServers() + ", subscriptions="
+		return "KafkaEventBus{bootstrapServers=" + ServerUrls.redact(this.options.bootstrapServers()) + ", subscriptions="
 				+ subscriptions().size() + "}";
 	}
 

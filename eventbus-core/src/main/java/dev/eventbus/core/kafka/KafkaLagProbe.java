@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -29,12 +32,18 @@ final class KafkaLagProbe {
 	static long measure(Admin admin, String group, List<String> topics, Duration timeout)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		long millis = timeout.toMillis();
-		Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
+		// each call expires with the wait for it: a broker that does not answer leaves no admin call
+		// pending past this measurement, so measurements never pile up calls in the admin client
+		int callTimeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, millis));
+		Map<String, TopicDescription> descriptions = admin
+			.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(callTimeout))
+			.allTopicNames()
 			.get(millis, TimeUnit.MILLISECONDS);
 		List<TopicPartition> partitions = new ArrayList<>();
 		descriptions.forEach((topic, description) -> description.partitions()
 			.forEach((info) -> partitions.add(new TopicPartition(topic, info.partition()))));
-		Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+		Map<TopicPartition, OffsetAndMetadata> committed = admin
+			.listConsumerGroupOffsets(group, new ListConsumerGroupOffsetsOptions().timeoutMs(callTimeout))
 			.partitionsToOffsetAndMetadata()
 			.get(millis, TimeUnit.MILLISECONDS);
 		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -45,10 +54,14 @@ final class KafkaLagProbe {
 				earliest.put(partition, OffsetSpec.earliest());
 			}
 		}
-		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin
+			.listOffsets(latest, new ListOffsetsOptions().timeoutMs(callTimeout))
+			.all()
 			.get(millis, TimeUnit.MILLISECONDS);
 		Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = earliest.isEmpty() ? Map.of()
-				: admin.listOffsets(earliest).all().get(millis, TimeUnit.MILLISECONDS);
+				: admin.listOffsets(earliest, new ListOffsetsOptions().timeoutMs(callTimeout))
+					.all()
+					.get(millis, TimeUnit.MILLISECONDS);
 		long total = 0;
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = committed.get(partition);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.eventbus.core.support.ServerUrls;
 import dev.eventbus.core.support.Topics;
 
 /**
@@ -171,7 +172,7 @@ public final class KafkaOptions {
 
 	@Override
 	public String toString() {
-		return "KafkaOptions{bootstrapServers=" + this.bootstrapServers + ", clientId=" + this.clientId + ", producer="
+		return "KafkaOptions{bootstrapServers=" + ServerUrls.redact(this.bootstrapServers) + ", clientId=" + this.clientId + ", producer="
 				+ this.producer + ", consumer=" + this.consumer + ", network=" + this.network + ", security="
 				+ this.security + ", topics=" + this.topics + ", properties=" + this.properties.keySet()
 				+ ", deadLetterSuffix=" + this.deadLetterSuffix + "}";
@@ -282,9 +283,15 @@ public final class KafkaOptions {
 						"kafka.bootstrapServers must list at least one host:port, for example localhost:9092");
 			}
 			for (String server : this.bootstrapServers) {
+				if (server != null && server.indexOf('@') >= 0) {
+					// Kafka ignores user-info in an address: the credentials would be dropped and logged in clear
+					throw new IllegalArgumentException("kafka.bootstrapServers entry '" + ServerUrls.redact(server)
+							+ "' carries user-info, which Kafka does not use: list host:port only and give the "
+							+ "credentials as kafka.security.username and kafka.security.password");
+				}
 				int colon = (server != null) ? server.lastIndexOf(':') : -1;
 				if (colon <= 0 || colon == server.length() - 1 || !server.substring(colon + 1).chars().allMatch(Character::isDigit)) {
-					throw new IllegalArgumentException("kafka.bootstrapServers entry '" + server
+					throw new IllegalArgumentException("kafka.bootstrapServers entry '" + ServerUrls.redact(server)
 							+ "' is invalid: use host:port, for example localhost:9092");
 				}
 			}

@@ -138,6 +138,7 @@ public final class KafkaProducerOptions {
 
 	/**
 	 * Largest batch per partition in bytes; a full batch is sent at once; client {@code batch.size}.
+	 * At most {@link #bufferMemory()} ({@link Builder#build()} rejects a larger one).
 	 * @return the flush size in bytes
 	 */
 	public int flushBytes() {
@@ -333,6 +334,12 @@ public final class KafkaProducerOptions {
 			}
 			Checks.atLeast("kafka.producer.maxInFlight", this.maxInFlight, 1);
 			Checks.atLeast("kafka.producer.bufferMemory", this.bufferMemory, 1);
+			if (this.flushBytes > this.bufferMemory) {
+				throw new IllegalArgumentException("kafka.producer.flushBytes (" + this.flushBytes
+						+ " bytes) must not be larger than kafka.producer.bufferMemory (" + this.bufferMemory
+						+ " bytes): the client takes each batch from the buffer, so every publish "
+						+ "would fail; lower kafka.producer.flushBytes or raise kafka.producer.bufferMemory");
+			}
 			Checks.millis("kafka.producer.maxBlock", Checks.notNegative("kafka.producer.maxBlock", this.maxBlock));
 			if (this.requestTimeout != null) {
 				Checks.millis("kafka.producer.requestTimeout",

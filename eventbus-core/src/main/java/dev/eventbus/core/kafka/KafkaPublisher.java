@@ -18,6 +18,7 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.PublishTimeoutException;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.support.ServerUrls;
 import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -158,35 +159,65 @@ final class KafkaPublisher implements AutoCloseable {
 		result.completeExceptionally(error);
 	}
 
+	/**
+	 * Whether the producer holds a connection to a broker: then a topic missing from its metadata
+	 * after max-block is missing on the cluster, not hidden by an unreachable broker.
+	 */
+	private boolean brokerAnswers() {
+		try {
+			for (Map.Entry<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metric
+					: this.producer.metrics().entrySet()) {
+				if (metric.getKey().name().equals("connection-count")
+						&& metric.getKey().group().equals("producer-metrics")) {
+					return metric.getValue().metricValue() instanceof Number count && count.doubleValue() > 0;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the producer's connection count", ex);
+		}
+		return false;
+	}
+
 	private PublishException translate(String topic, @Nullable Exception exception, boolean duringSend,
 			Duration waited) {
-		String servers = String.join(",", this.options.bootstrapServers());
+		String servers = ServerUrls.redact(String.join(",", this.options.bootstrapServers()));
 		if (exception instanceof TimeoutException) {
 			if (duringSend && exception instanceof BufferExhaustedException) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
-						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()
-						+ ") for room in the full producer buffer (kafka.producer.bufferMemory = "
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock()
+						+ ") for room in the full producer buffer (eventbus.kafka.producer.buffer-memory = "
 						+ this.options.producer().bufferMemory() + " bytes of unacknowledged publishes) and gave up: "
 						+ "publishes outpace acknowledgements, or the broker at " + servers + " stopped acknowledging "
-						+ "(raise kafka.producer.bufferMemory or kafka.producer.maxBlock, or publish more slowly). "
+						+ "(raise eventbus.kafka.producer.buffer-memory or eventbus.kafka.producer.max-block, or publish more slowly). "
 						+ "Client said: " + exception.getMessage(), exception);
+			}
+			if (duringSend && String.valueOf(exception.getMessage()).contains("not present in metadata")
+					&& brokerAnswers()) {
+				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' gave up after "
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock() + "): topic '"
+						+ topic + "' does not exist on the cluster at " + servers + " (the broker answers but has "
+						+ "no such topic and does not create topics on first use). Create it, list it in "
+						+ "eventbus.kafka.topics.names so that the bus provisions it at start, or subscribe to it "
+						+ "first (a subscription provisions its topics). Client said: " + exception.getMessage(),
+						exception);
 			}
 			if (duringSend) {
 				return new PublishTimeoutException(topic, waited, "publish to topic '" + topic + "' waited "
-						+ "kafka.producer.maxBlock (" + this.options.producer().maxBlock()
+						+ "eventbus.kafka.producer.max-block (" + this.options.producer().maxBlock()
 						+ ") for buffer room or topic metadata and gave up: the broker at " + servers
-						+ " may be unreachable, or publishes outpace acknowledgements (raise kafka.producer.maxBlock"
-						+ " or kafka.producer.bufferMemory). Client said: " + exception.getMessage(), exception);
+						+ " may be unreachable, or publishes outpace acknowledgements (raise eventbus.kafka.producer.max-block"
+						+ " or eventbus.kafka.producer.buffer-memory). Client said: " + exception.getMessage(), exception);
 			}
 			return new PublishTimeoutException(topic, waited, "publish to topic '" + topic
-					+ "' was not acknowledged within kafka.producer.deliveryTimeout ("
+					+ "' was not acknowledged within eventbus.kafka.producer.delivery-timeout ("
 					+ this.options.producer().deliveryTimeout() + "): the broker at " + servers
 					+ " is unreachable or the partition has no leader. Client said: " + exception.getMessage(),
 					exception);
 		}
 		if (exception instanceof AuthenticationException) {
 			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: authentication with "
-					+ servers + " failed; check kafka.security.protocol, saslMechanism, username and password. "
+					+ servers + " failed; check eventbus.kafka.security.protocol, sasl-mechanism, username and password. "
 					+ "Client said: " + exception.getMessage(), exception);
 		}
 		if (exception instanceof AuthorizationException) {

@@ -174,7 +174,7 @@ final class KafkaSubscription extends AbstractSubscription {
 		}
 		catch (AuthenticationException | AuthorizationException ex) {
 			fail(new EventBusException("the broker refused the consumer of subscription '" + id() + "' (" + ex.getMessage()
-					+ "). Check kafka.security.protocol, saslMechanism, username and password, and the group's ACLs",
+					+ "). Check eventbus.kafka.security.protocol, sasl-mechanism, username and password, and the group's ACLs",
 					ex));
 		}
 		catch (Throwable ex) {

@@ -210,13 +210,13 @@ final class KafkaTopicProvisioner {
 				TopicDescription description = descriptions.get(name);
 				int partitions = description.partitions().size();
 				if (this.options.partitions() > 0 && partitions < this.options.partitions()) {
-					problems.add("topic '" + name + "' has " + partitions + " partitions, kafka.topics.partitions wants at least "
+					problems.add("topic '" + name + "' has " + partitions + " partitions, eventbus.kafka.topics.partitions wants at least "
 							+ this.options.partitions());
 				}
 				int replication = description.partitions().get(0).replicas().size();
 				if (this.options.replicationFactor() > 0 && replication != this.options.replicationFactor()) {
 					problems.add("topic '" + name + "' has replication factor " + replication
-							+ ", kafka.topics.replicationFactor wants " + this.options.replicationFactor());
+							+ ", eventbus.kafka.topics.replication-factor wants " + this.options.replicationFactor());
 				}
 				Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
 				expected.forEach((key, value) -> {

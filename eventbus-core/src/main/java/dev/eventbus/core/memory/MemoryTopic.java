@@ -74,10 +74,10 @@ final class MemoryTopic {
 			while (!this.closed && size() >= this.capacity) {
 				if (remaining <= 0) {
 					throw new PublishTimeoutException(this.name, maxBlock, "memory topic '" + this.name + "' holds "
-							+ size() + " events not yet delivered to every consumer group (topicCapacity="
-							+ this.capacity + ") and no room freed up within maxBlock=" + maxBlock
-							+ "; subscribe a group that consumes it, speed up the handlers, or raise the memory "
-							+ "options' topicCapacity or maxBlock", null);
+							+ size() + " events not yet delivered to every consumer group (eventbus.memory.topic-capacity="
+							+ this.capacity + ") and no room freed up within eventbus.memory.max-block=" + maxBlock
+							+ "; subscribe a group that consumes it, speed up the handlers, or raise "
+							+ "eventbus.memory.topic-capacity or eventbus.memory.max-block", null);
 				}
 				remaining = this.notFull.awaitNanos(remaining);
 			}

@@ -1,5 +1,7 @@
 package dev.eventbus.core.metrics;
 
+import dev.eventbus.core.api.Subscription;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,6 +47,15 @@ public interface EventBusObserver {
 	 */
 	default void consumed(String transport, String topic, String group, String outcome, long nanos,
 			@Nullable Throwable error) {
+	}
+
+	/**
+	 * A subscription closed, however it was closed (by its owner, by the bus's close or after it
+	 * failed), on the closing thread once it no longer delivers: its meters may go.
+	 * @param transport transport name
+	 * @param subscription the closed subscription
+	 */
+	default void subscriptionClosed(String transport, Subscription subscription) {
 	}
 
 }

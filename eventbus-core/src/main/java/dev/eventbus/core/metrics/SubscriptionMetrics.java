@@ -24,8 +24,9 @@ import dev.eventbus.core.api.Subscription;
  * timers, once it is closed.
  *
  * <p>{@link #refresh()} is cheap and is meant to be called off the hot path: when subscriptions
- * open or close and periodically. It is synchronized; the gauges themselves read the subscription's
- * last measured lag and pending counts when the registry is scraped.
+ * open and periodically; {@link #closed(Subscription)} when one closes. It is synchronized; the
+ * gauges themselves read the subscription's last measured lag and pending counts when the registry
+ * is scraped.
  */
 public final class SubscriptionMetrics {
 
@@ -67,6 +68,15 @@ public final class SubscriptionMetrics {
 				remove(gone);
 			}
 		}
+	}
+
+	/**
+	 * Removes the meters of a subscription that has just closed, at once rather than at the next
+	 * {@link #refresh()}; registers nothing.
+	 * @param subscription the closed subscription
+	 */
+	public synchronized void closed(Subscription subscription) {
+		remove(subscription);
 	}
 
 	/** Removes every meter this instance registered. */

@@ -8,6 +8,9 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.support.Status;
+
+import dev.eventbus.core.support.ServerUrls;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 	public void connectionEvent(Connection connection, Events event) {
 		this.lastEvent = event.name();
 		this.lastEventTime = Instant.now();
-		String url = connection.getConnectedUrl();
+		String url = ServerUrls.redact(connection.getConnectedUrl());
 		switch (event) {
 			case CONNECTED -> logger.info("NATS connection '{}' connected to {}", this.connectionName, url);
 			case RECONNECTED -> {
@@ -47,7 +50,7 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 				logger.info("NATS connection '{}' reconnected to {}", this.connectionName, url);
 			}
 			case DISCONNECTED -> logger.warn("NATS connection '{}' disconnected from {}; reconnecting with the same "
-					+ "settings", this.connectionName, (url != null) ? url : connection.getServers());
+					+ "settings", this.connectionName, (url != null) ? url : ServerUrls.redact(connection.getServers()));
 			case CLOSED -> logger.info("NATS connection '{}' closed", this.connectionName);
 			case LAME_DUCK -> logger.warn("NATS connection '{}': server {} entered lame duck mode", this.connectionName,
 					url);
@@ -57,15 +60,16 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 
 	@Override
 	public void errorOccurred(Connection connection, String error) {
-		this.lastError = error;
-		logger.warn("NATS connection '{}' error from {}: {}", this.connectionName, connection.getConnectedUrl(), error);
+		this.lastError = ServerUrls.redact(error);
+		logger.warn("NATS connection '{}' error from {}: {}", this.connectionName,
+				ServerUrls.redact(connection.getConnectedUrl()), this.lastError);
 	}
 
 	@Override
 	public void exceptionOccurred(Connection connection, Exception exception) {
-		this.lastError = exception.toString();
-		logger.warn("NATS connection '{}' exception ({}): {}", this.connectionName, connection.getConnectedUrl(),
-				exception.toString());
+		this.lastError = ServerUrls.describe(exception);
+		logger.warn("NATS connection '{}' exception ({}): {}", this.connectionName,
+				ServerUrls.redact(connection.getConnectedUrl()), this.lastError);
 	}
 
 	@Override
@@ -78,7 +82,7 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 	NatsConnectionStatus status(@Nullable Connection connection) {
 		String state = (connection != null) ? connection.getStatus().name() : "CLOSED";
 		String url = (connection != null && connection.getStatus() == Connection.Status.CONNECTED)
-				? connection.getConnectedUrl() : null;
+				? ServerUrls.redact(connection.getConnectedUrl()) : null;
 		return new NatsConnectionStatus(state, url, this.lastEvent, this.lastEventTime, this.reconnects.get(),
 				this.lastError);
 	}

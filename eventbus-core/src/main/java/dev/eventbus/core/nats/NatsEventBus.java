@@ -29,6 +29,7 @@ import dev.eventbus.core.support.AbstractSubscription;
 import dev.eventbus.core.support.BusSettings;
 import dev.eventbus.core.support.DeadLetter;
 import dev.eventbus.core.support.EventBusBuilder;
+import dev.eventbus.core.support.ServerUrls;
 import dev.eventbus.core.support.SubscriptionRequest;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -149,15 +150,17 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		catch (IOException ex) {
 			shutdownOwnedThreads();
-			throw new EventBusException("Could not connect to NATS " + this.options.servers() + " as '"
+			throw new EventBusException("Could not connect to NATS " + ServerUrls.redact(this.options.servers()) + " as '"
 					+ this.options.connectionName() + "' within connection-timeout " + this.options.connectionTimeout()
-					+ ": " + ex.getMessage() + ". Check eventbus.nats.servers and the credentials", ex);
+					+ ": " + ServerUrls.redact(ex.getMessage()) + ". Check eventbus.nats.servers and the credentials", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			shutdownOwnedThreads();
-			throw new EventBusException("Interrupted while connecting to NATS " + this.options.servers(), ex);
+			throw new EventBusException(
+					"Interrupted while connecting to NATS " + ServerUrls.redact(this.options.servers()), ex);
 		}
+		requireJetStream();
 		this.streams = new NatsStreamProvisioner(this.management, this.options.stream());
 		this.publisher = new NatsPublisher(this.jetStream, this.streams, this.options.publish(), settings.observer(),
 				() -> this.monitor.status(this.connection).state());
@@ -336,6 +339,34 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		// After the connection: jnats cancels its timers and reports CLOSED on these while closing.
 		shutdownOwnedThreads();
+	}
+
+	/**
+	 * Fails the build when the server answers no JetStream request, instead of a timeout at the first
+	 * subscribe or publish. The server's INFO says whether JetStream is on; when it says not, one account
+	 * request settles it (a leaf node may reach JetStream through its hub).
+	 */
+	private void requireJetStream() {
+		io.nats.client.api.ServerInfo info = this.connection.getServerInfo();
+		if (info != null && info.isJetStreamAvailable()) {
+			return;
+		}
+		try {
+			this.management.getAccountStatistics();
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			String server = ServerUrls.redact(this.connection.getConnectedUrl());
+			try {
+				this.connection.close();
+			}
+			catch (InterruptedException interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			shutdownOwnedThreads();
+			throw new EventBusException("JetStream is not enabled on " + server + ": start nats-server with -js (or "
+					+ "give its configuration a jetstream block), or point eventbus.nats.servers at a server with "
+					+ "JetStream. The account request said: " + ServerUrls.redact(ex.getMessage()), ex);
+		}
 	}
 
 	private void shutdownOwnedThreads() {

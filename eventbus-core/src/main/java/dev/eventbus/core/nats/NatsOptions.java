@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import javax.net.ssl.SSLContext;
 
+import dev.eventbus.core.support.ServerUrls;
 import dev.eventbus.core.support.Topics;
 
 import org.jspecify.annotations.Nullable;
@@ -267,7 +268,7 @@ public final class NatsOptions {
 
 	@Override
 	public String toString() {
-		return "NatsOptions{servers=" + this.servers + ", connectionName=" + this.connectionName
+		return "NatsOptions{servers=" + ServerUrls.redact(this.servers) + ", connectionName=" + this.connectionName
 				+ ", credentialsFile=" + this.credentialsFile + ", token=" + redact(this.token) + ", username="
 				+ this.username + ", password=" + redact(this.password) + ", nkeySeed=" + redact(this.nkeySeed)
 				+ ", tls=" + tls() + ", truststorePath=" + this.truststorePath + ", keystorePath="

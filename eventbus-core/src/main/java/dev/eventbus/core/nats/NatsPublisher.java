@@ -1,5 +1,6 @@
 package dev.eventbus.core.nats;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -209,6 +210,16 @@ final class NatsPublisher {
 			return new PublishException(topic, "NATS JetStream refused the publish to subject '" + subject + "': "
 					+ api.getErrorDescription() + " [err_code=" + api.getApiErrorCode() + "]" + hint, cause);
 		}
+		IOException noResponders = noResponders(cause);
+		if (noResponders != null) {
+			// JetStream answers a publish only on subjects a stream captures: nobody responded
+			return new PublishRejectedException(topic, "NATS publish to subject '" + subject + "' failed: no "
+					+ "JetStream stream covers subject '" + subject + "' (the server answered '"
+					+ noResponders.getMessage() + "'). Create a stream whose subjects include it (nats stream add "
+					+ "--subjects '" + subject
+					+ "'), or let the bus create it: eventbus.nats.stream.provisioning=create-or-update (it is "
+					+ this.streams.provisioningName() + ")", cause);
+		}
 		if (cause instanceof TimeoutException || cause instanceof CancellationException) {
 			Duration ackTimeout = this.options.ackTimeout();
 			return new PublishTimeoutException(topic, ackTimeout, "NATS publish to subject '" + subject
@@ -217,6 +228,16 @@ final class NatsPublisher {
 					+ "; the event may or may not be stored, publishing it again is de-duplicated by its id", cause);
 		}
 		return new PublishException(topic, "NATS publish to subject '" + subject + "' failed: " + cause, cause);
+	}
+
+	/** jnats' "Error Publishing: 503 No Responders Available For Request" anywhere in the chain, or null. */
+	private static @Nullable IOException noResponders(@Nullable Throwable error) {
+		for (Throwable link = error; link != null; link = link.getCause()) {
+			if (link instanceof IOException io && io.getMessage() != null && io.getMessage().contains("503")) {
+				return io;
+			}
+		}
+		return null;
 	}
 
 	static @Nullable Throwable rootCause(@Nullable Throwable error) {

@@ -76,6 +76,11 @@ final class NatsStreamProvisioner {
 	 * @param consumer consumer configuration
 	 * @throws EventBusException naming the consumer when the server refuses it
 	 */
+	/** @return the provisioning mode as its property value ({@code create-or-update}, {@code skip}, ...) */
+	String provisioningName() {
+		return this.options.provisioning().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+	}
+
 	void ensureConsumer(String stream, ConsumerConfiguration consumer) {
 		try {
 			this.management.addOrUpdateConsumer(stream, consumer);

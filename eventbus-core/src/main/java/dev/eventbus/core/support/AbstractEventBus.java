@@ -203,6 +203,12 @@ public abstract class AbstractEventBus implements EventBus {
 		if (this.subscriptions.remove(subscription.id(), subscription)) {
 			this.reservedIds.remove(registryKey(subscription.group(), subscription.topics()), subscription.id());
 		}
+		try {
+			this.settings.observer().subscriptionClosed(this.transport, subscription);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("The observer failed on the close of {} subscription '{}'", this.transport, subscription.id(), ex);
+		}
 	}
 
 	@Override

@@ -69,8 +69,8 @@ class MemoryEventBusLifecycleTest {
 		assertThatThrownBy(sixth::join).cause()
 			.isInstanceOf(PublishTimeoutException.class)
 			.hasMessageContaining("'orders-full'")
-			.hasMessageContaining("topicCapacity=5")
-			.hasMessageContaining("maxBlock=PT0.3S");
+			.hasMessageContaining("eventbus.memory.topic-capacity=5")
+			.hasMessageContaining("eventbus.memory.max-block=PT0.3S");
 	}
 
 	@Test

@@ -15,10 +15,13 @@ import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.util.unit.DataSize;
 
+import dev.eventbus.core.support.ServerUrls;
+
 /**
  * Flattens bound {@code @ConfigurationProperties} objects into {@code property-name -> value}
  * pairs, with secrets (passwords, tokens, seeds, JAAS configurations, credentials) replaced by
- * {@value #REDACTED}. Stateless.
+ * {@value #REDACTED} and the user-info of server addresses ({@code nats://user:password@host}) by
+ * {@code ***} ({@link ServerUrls}). Stateless.
  */
 final class EffectiveConfiguration {
 
@@ -62,7 +65,7 @@ final class EffectiveConfiguration {
 				});
 			}
 			else if (value instanceof Collection<?> collection) {
-				result.put(name, redact(name, collection.stream().map(String::valueOf).toList()));
+				result.put(name, redact(name, collection.stream().map((entry) -> ServerUrls.redact(String.valueOf(entry))).toList()));
 			}
 			else {
 				flatten(name, value, result);
@@ -83,6 +86,9 @@ final class EffectiveConfiguration {
 		}
 		if (value instanceof Enum<?> constant) {
 			return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+		}
+		if (value instanceof String text) {
+			return ServerUrls.redact(text);
 		}
 		return (value instanceof Duration || value instanceof DataSize) ? value.toString() : value;
 	}

@@ -18,6 +18,7 @@ import dev.eventbus.autoconfigure.PublishCircuitBreaker;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.support.ServerUrls;
 
 /**
  * The {@code eventbus} Actuator endpoint. {@code GET /actuator/eventbus} shows the effective
@@ -157,7 +158,7 @@ public class EventBusEndpoint {
 			Throwable failure = subscription.failure();
 			return new SubscriptionDescriptor(subscription.id(), subscription.topics(), subscription.group(),
 					subscription.state().name(), subscription.pending(), subscription.lag(),
-					(failure != null) ? failure.toString() : null);
+					(failure != null) ? ServerUrls.describe(failure) : null);
 		}
 
 	}

@@ -25,6 +25,7 @@ import dev.eventbus.autoconfigure.PublishCircuitBreaker;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.support.ServerUrls;
 
 /**
  * The {@code eventbus} health indicator. DOWN when the transport's broker does not answer the
@@ -34,7 +35,8 @@ import dev.eventbus.core.keyed.KeyedExecutor;
  * it closes again only after trial publishes, and the probe already reports an unreachable broker).
  *
  * <p>The probe runs on a daemon thread ({@code eventbus-health-n}) so that the calling thread
- * never waits longer than the timeout, even if a client call ignores its own timeout.
+ * never waits longer than the timeout, even if a client call ignores its own timeout; at most one
+ * probe is in flight: a check that comes while one still runs waits for it.
  */
 public class EventBusHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
@@ -49,6 +51,8 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 	private final @Nullable KeyedExecutor executor;
 
 	private final ExecutorService probes;
+
+	private @Nullable CompletableFuture<Map<String, Object>> inFlight;
 
 	/**
 	 * @param bus the bus
@@ -88,7 +92,7 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			if (subscription.state() == Subscription.State.FAILED) {
 				Throwable failure = subscription.failure();
 				if (failure != null) {
-					detail.put("failure", failure.toString());
+					detail.put("failure", ServerUrls.describe(failure));
 				}
 				up = false;
 			}
@@ -117,8 +121,17 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 		}
 	}
 
-	private boolean probe(Health.Builder builder) throws InterruptedException {
-		CompletableFuture<Map<String, Object>> answer = CompletableFuture.supplyAsync(() -> {
+	/**
+	 * The probe in flight, or a new one when none is: a health check that comes while a probe still
+	 * waits for the broker (one that outlived an earlier check's timeout) waits for that probe instead
+	 * of starting another, so that an unreachable broker never piles up probes and client calls.
+	 */
+	private synchronized CompletableFuture<Map<String, Object>> probeInFlight() {
+		CompletableFuture<Map<String, Object>> current = this.inFlight;
+		if (current != null && !current.isDone()) {
+			return current;
+		}
+		CompletableFuture<Map<String, Object>> started = CompletableFuture.supplyAsync(() -> {
 			try {
 				return this.probe.probe(this.timeout);
 			}
@@ -129,14 +142,19 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 				throw new java.util.concurrent.CompletionException(ex);
 			}
 		}, this.probes);
+		this.inFlight = started;
+		return started;
+	}
+
+	private boolean probe(Health.Builder builder) throws InterruptedException {
+		CompletableFuture<Map<String, Object>> answer = probeInFlight();
 		try {
 			Map<String, Object> details = answer.get(this.timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
 			builder.withDetail("reachable", true);
-			builder.withDetails(details);
+			details.forEach((name, value) -> builder.withDetail(name, redacted(value)));
 			return true;
 		}
 		catch (TimeoutException ex) {
-			answer.cancel(true);
 			builder.withDetail("reachable", false);
 			builder.withDetail("error", "the broker did not answer within " + this.timeout.toMillis() + " ms");
 			return false;
@@ -145,10 +163,26 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			Throwable cause = (ex.getCause() instanceof java.util.concurrent.CompletionException completion
 					&& completion.getCause() != null) ? completion.getCause() : ex.getCause();
 			builder.withDetail("reachable", false);
-			builder.withDetail("error", (cause != null) ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
-					: "unknown");
+			builder.withDetail("error", (cause != null)
+					? cause.getClass().getSimpleName() + ": " + ServerUrls.redact(cause.getMessage()) : "unknown");
 			return false;
 		}
+	}
+
+	/** Server addresses in the probe's details are shown without their user-info. */
+	private static Object redacted(Object value) {
+		if (value instanceof String text) {
+			return String.valueOf(ServerUrls.redact(text));
+		}
+		if (value instanceof Map<?, ?> map) {
+			Map<Object, Object> copy = new LinkedHashMap<>();
+			map.forEach((key, entry) -> copy.put(key, (entry != null) ? redacted(entry) : null));
+			return copy;
+		}
+		if (value instanceof java.util.Collection<?> collection) {
+			return collection.stream().map((entry) -> (entry != null) ? redacted(entry) : null).toList();
+		}
+		return value;
 	}
 
 	@Override

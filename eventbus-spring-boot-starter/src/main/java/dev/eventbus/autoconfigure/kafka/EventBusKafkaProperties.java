@@ -109,7 +109,7 @@ public class EventBusKafkaProperties {
 
 		/**
 		 * Batch size per partition at which a batch is sent without waiting for flush-frequency
-		 * (batch.size).
+		 * (batch.size); at most buffer-memory.
 		 */
 		private DataSize flushBytes = DataSize.ofKilobytes(100);
 

@@ -3,7 +3,9 @@ package dev.eventbus.autoconfigure.kafka;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,6 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.eventbus.autoconfigure.EventBusTransportProbe;
 import dev.eventbus.core.kafka.KafkaClientFactories;
 import dev.eventbus.core.kafka.KafkaOptions;
+import dev.eventbus.core.support.ServerUrls;
 
 /**
  * Checks Kafka reachability with a cluster description ({@code describeCluster}) through an admin
@@ -37,9 +40,31 @@ final class KafkaTransportProbe implements EventBusTransportProbe, DisposableBea
 		int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
 		DescribeClusterResult cluster = admin(millis).describeCluster(new DescribeClusterOptions().timeoutMs(millis));
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("clusterId", cluster.clusterId().get(millis, TimeUnit.MILLISECONDS));
-		details.put("nodes", cluster.nodes().get(millis, TimeUnit.MILLISECONDS).size());
+		try {
+			details.put("clusterId", cluster.clusterId().get(millis, TimeUnit.MILLISECONDS));
+			details.put("nodes", cluster.nodes().get(millis, TimeUnit.MILLISECONDS).size());
+		}
+		catch (TimeoutException ex) {
+			throw timedOut(millis, ex.getMessage(), ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof org.apache.kafka.common.errors.TimeoutException clientTimeout) {
+				throw timedOut(millis, clientTimeout.getMessage(), ex);
+			}
+			throw ex;
+		}
 		return details;
+	}
+
+	/** Says what timed out against which brokers, instead of a bare {@code TimeoutException: null}. */
+	private TimeoutException timedOut(int millis, @Nullable String clientSaid, Exception cause) {
+		TimeoutException timeout = new TimeoutException("no answer to describeCluster from the Kafka brokers at "
+				+ ServerUrls.redact(this.options.bootstrapServers()) + " within " + millis
+				+ " ms (eventbus.health.timeout): they are unreachable or overloaded; check "
+				+ "eventbus.kafka.bootstrap-servers and the network"
+				+ ((clientSaid != null) ? ". Client said: " + clientSaid : ""));
+		timeout.initCause(cause);
+		return timeout;
 	}
 
 	private Admin admin(int timeoutMillis) {

@@ -19,6 +19,7 @@ import dev.eventbus.autoconfigure.EventBusProperties;
 import dev.eventbus.autoconfigure.PublishCircuitBreaker;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.metrics.EventBusObserver;
 import dev.eventbus.core.metrics.KeyedExecutorMetrics;
 import dev.eventbus.core.metrics.MicrometerEventBusObserver;
 import dev.eventbus.core.metrics.SubscriptionMetrics;
@@ -26,7 +27,9 @@ import dev.eventbus.core.metrics.SubscriptionMetrics;
 /**
  * Micrometer wiring of the event bus when a {@link MeterRegistry} bean exists: the bus's timers
  * ({@code eventBusMeterObserver}), the keyed executor gauges ({@code eventBusExecutorMetrics}),
- * the per-subscription gauges ({@code eventBusSubscriptionMetrics}), resilience4j's meters of the
+ * the per-subscription gauges ({@code eventBusSubscriptionMetrics}, refreshed every
+ * {@code eventbus.metrics.refresh-interval} and removed when the subscription closes:
+ * {@code eventBusSubscriptionMetricsCloseObserver}), resilience4j's meters of the
  * publish circuit breaker ({@code eventBusCircuitBreakerMetrics}), the Kafka client meters through
  * spring-kafka's Micrometer listeners ({@code eventBusKafkaProducerMetrics},
  * {@code eventBusKafkaConsumerMetrics}, see {@link KafkaClientMetricsConfiguration}) and, with
@@ -47,6 +50,12 @@ public final class EventBusMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	MicrometerEventBusObserver eventBusMeterObserver(MeterRegistry registry) {
 		return new MicrometerEventBusObserver(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "eventBusSubscriptionMetricsCloseObserver")
+	EventBusObserver eventBusSubscriptionMetricsCloseObserver(ObjectProvider<SubscriptionMetrics> metrics) {
+		return new SubscriptionMetricsCloseObserver(metrics);
 	}
 
 	@Bean

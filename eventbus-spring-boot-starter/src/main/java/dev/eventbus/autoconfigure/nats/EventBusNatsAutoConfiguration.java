@@ -23,6 +23,7 @@ import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.nats.NatsConnectionStatus;
 import dev.eventbus.core.nats.NatsEventBus;
 import dev.eventbus.core.nats.NatsOptions;
+import dev.eventbus.core.support.ServerUrls;
 
 /**
  * The NATS JetStream transport, selected by {@code eventbus.transport=nats} when jnats is on the
@@ -74,8 +75,8 @@ public final class EventBusNatsAutoConfiguration {
 			}
 			catch (EventBusException ex) {
 				throw new EventBusConfigurationException("eventbus.nats.servers",
-						"The NATS transport could not connect to " + eventBusNatsOptions.servers() + ": "
-								+ ex.getMessage(),
+						"The NATS transport could not start on " + ServerUrls.redact(eventBusNatsOptions.servers())
+								+ ": " + ServerUrls.redact(ex.getMessage()),
 						"Start the NATS server (with JetStream enabled, nats-server -js) or point eventbus.nats.servers "
 								+ "at a reachable one; check eventbus.nats credentials and TLS settings.",
 						ex);
@@ -93,10 +94,11 @@ public final class EventBusNatsAutoConfiguration {
 				NatsConnectionStatus status = nats.connectionStatus();
 				if (!status.connected()) {
 					throw new IllegalStateException("NATS connection is " + status.state()
-							+ ((status.lastError() != null) ? " (last error: " + status.lastError() + ")" : ""));
+							+ ((status.lastError() != null) ? " (last error: " + ServerUrls.redact(status.lastError()) + ")"
+									: ""));
 				}
 				Map<String, Object> details = new LinkedHashMap<>();
-				details.put("server", status.serverUrl());
+				details.put("server", ServerUrls.redact(status.serverUrl()));
 				details.put("reconnects", status.reconnects());
 				details.put("jetStream", nats.jetStreamAccount());
 				return details;

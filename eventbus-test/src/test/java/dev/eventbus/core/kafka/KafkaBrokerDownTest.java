@@ -54,7 +54,7 @@ class KafkaBrokerDownTest {
 				.havingCause()
 				.isInstanceOf(PublishTimeoutException.class)
 				.withMessageContaining("orders-down")
-				.withMessageContaining("kafka.producer.maxBlock")
+				.withMessageContaining("eventbus.kafka.producer.max-block")
 				.withMessageContaining("127.0.0.1:" + port);
 		}
 	}
@@ -92,8 +92,8 @@ class KafkaBrokerDownTest {
 		}
 		assertThat(messages).allMatch((message) -> message.contains(topic));
 		// each failure names the bound that ended it: metadata/buffer wait (max-block) or delivery timeout
-		assertThat(messages).allMatch((message) -> message.contains("kafka.producer.maxBlock")
-				|| message.contains("kafka.producer.deliveryTimeout"));
+		assertThat(messages).allMatch((message) -> message.contains("eventbus.kafka.producer.max-block")
+				|| message.contains("eventbus.kafka.producer.delivery-timeout"));
 	}
 
 }

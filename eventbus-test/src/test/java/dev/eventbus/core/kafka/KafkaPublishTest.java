@@ -252,8 +252,8 @@ class KafkaPublishTest {
 			assertThat(failed.call()).isLessThan(maxBlock.plusSeconds(10));
 			assertThat(failed.error()).isInstanceOf(PublishTimeoutException.class)
 				.hasMessageContaining("'" + topic + "'")
-				.hasMessageContaining("kafka.producer.maxBlock (PT1S)")
-				.hasMessageContaining("kafka.producer.bufferMemory = 65536 bytes")
+				.hasMessageContaining("eventbus.kafka.producer.max-block (PT1S)")
+				.hasMessageContaining("eventbus.kafka.producer.buffer-memory = 65536 bytes")
 				.hasCauseInstanceOf(BufferExhaustedException.class);
 			PublishTimeoutException timeout = (PublishTimeoutException) failed.error();
 			assertThat(timeout.topic()).isEqualTo(topic);
@@ -273,7 +273,7 @@ class KafkaPublishTest {
 			}
 			assertThat(error).isInstanceOf(PublishTimeoutException.class)
 				.hasMessageContaining("'" + topic + "'")
-				.hasMessageContaining("kafka.producer.deliveryTimeout (PT8S)");
+				.hasMessageContaining("eventbus.kafka.producer.delivery-timeout (PT8S)");
 			assertThat(((PublishException) error).topic()).isEqualTo(topic);
 		}
 	}

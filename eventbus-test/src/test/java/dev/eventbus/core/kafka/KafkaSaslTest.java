@@ -118,7 +118,7 @@ class KafkaSaslTest {
 				.havingCause()
 				.isInstanceOf(PublishTimeoutException.class)
 				.withMessageContaining(topic)
-				.withMessageContaining("kafka.producer.maxBlock");
+				.withMessageContaining("eventbus.kafka.producer.max-block");
 		}
 	}
 

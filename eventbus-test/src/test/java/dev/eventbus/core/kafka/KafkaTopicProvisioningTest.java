@@ -115,7 +115,7 @@ class KafkaTopicProvisioningTest {
 			.isThrownBy(() -> KafkaEventBus.builder(options(topics)).build())
 			.withMessageContaining("topic '" + missing + "' does not exist")
 			.withMessageContaining("topic '" + missing + "-dlt' does not exist")
-			.withMessageContaining("topic '" + small + "' has 1 partitions, kafka.topics.partitions wants at least 3")
+			.withMessageContaining("topic '" + small + "' has 1 partitions, eventbus.kafka.topics.partitions wants at least 3")
 			.withMessageNotContaining("topic '" + small + "-dlt' has")
 			.withMessageContaining("kafka.topics.strategy");
 	}
