@@ -1,5 +1,6 @@
 package dev.eventbus.reliability;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.test.broker.NatsServerProcess;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
-import dev.eventbus.core.support.DeadLetter;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamSubscription;
@@ -108,10 +108,10 @@ class BadInputTests {
 					+ " good events; dead-letter reasons:");
 			for (String name : poison.keySet()) {
 				Map<String, String> headers = deadLetters.get(name);
-				assertThat(headers).as(name).containsEntry(DeadLetter.HEADER_REASON, DeadLetter.REASON_POISON)
-					.containsKey(DeadLetter.HEADER_EXCEPTION_MESSAGE);
-				assertThat(headers.get(DeadLetter.HEADER_EXCEPTION_MESSAGE)).as(name).isNotBlank();
-				notes.append("\n- ").append(name).append(": ").append(headers.get(DeadLetter.HEADER_EXCEPTION_MESSAGE));
+				assertThat(headers).as(name).containsEntry(DeadLetterRecord.HEADER_REASON, DeadLetterRecord.REASON_POISON)
+					.containsKey(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE);
+				assertThat(headers.get(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE)).as(name).isNotBlank();
+				notes.append("\n- ").append(name).append(": ").append(headers.get(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE));
 			}
 			assertThat(deadLetters.keySet()).containsExactlyInAnyOrderElementsOf(poison.keySet());
 
@@ -221,7 +221,7 @@ class BadInputTests {
 				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, scenario.servers(), ConsumerConfig.GROUP_ID_CONFIG,
 						"dlt-reader-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
 				new StringDeserializer(), new ByteArrayDeserializer())) {
-			consumer.subscribe(List.of(DeadLetter.kafkaTopic(scenario.topic())));
+			consumer.subscribe(List.of(scenario.topic() + "-dlt"));
 			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 			while (System.nanoTime() < deadline) {
 				for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -243,7 +243,7 @@ class BadInputTests {
 		Map<String, Map<String, String>> byCase = new LinkedHashMap<>();
 		try (Connection connection = scenario.nats().connect()) {
 			JetStreamSubscription subscription = connection.jetStream().subscribe(
-					DeadLetter.natsSubject(scenario.topic()),
+					scenario.topic() + ".dlt",
 					PullSubscribeOptions.builder().durable("dlt-reader-" + System.nanoTime()).build());
 			List<Message> messages = new ArrayList<>(subscription.fetch(100, Duration.ofSeconds(2)));
 			for (Message message : messages) {

@@ -27,68 +27,11 @@ import org.jspecify.annotations.Nullable;
 public record DeadLetter(InboundMessage original, String reason, String exceptionClass, String exceptionMessage,
 		int attempts, String group) {
 
-	/** See {@link DeadLetterRecord#REASON_FAILED}. */
-	public static final String REASON_FAILED = DeadLetterRecord.REASON_FAILED;
-
-	/** See {@link DeadLetterRecord#REASON_FATAL}. */
-	public static final String REASON_FATAL = DeadLetterRecord.REASON_FATAL;
-
-	/** See {@link DeadLetterRecord#REASON_POISON}. */
-	public static final String REASON_POISON = DeadLetterRecord.REASON_POISON;
-
-	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_TOPIC}. */
-	public static final String HEADER_ORIGINAL_TOPIC = DeadLetterRecord.HEADER_ORIGINAL_TOPIC;
-
-	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_PARTITION}. */
-	public static final String HEADER_ORIGINAL_PARTITION = DeadLetterRecord.HEADER_ORIGINAL_PARTITION;
-
-	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_OFFSET}. */
-	public static final String HEADER_ORIGINAL_OFFSET = DeadLetterRecord.HEADER_ORIGINAL_OFFSET;
-
-	/** See {@link DeadLetterRecord#HEADER_ORIGINAL_SEQUENCE}. */
-	public static final String HEADER_ORIGINAL_SEQUENCE = DeadLetterRecord.HEADER_ORIGINAL_SEQUENCE;
-
-	/** See {@link DeadLetterRecord#HEADER_EXCEPTION_CLASS}. */
-	public static final String HEADER_EXCEPTION_CLASS = DeadLetterRecord.HEADER_EXCEPTION_CLASS;
-
-	/** See {@link DeadLetterRecord#HEADER_EXCEPTION_MESSAGE}. */
-	public static final String HEADER_EXCEPTION_MESSAGE = DeadLetterRecord.HEADER_EXCEPTION_MESSAGE;
-
-	/** See {@link DeadLetterRecord#HEADER_ATTEMPTS}. */
-	public static final String HEADER_ATTEMPTS = DeadLetterRecord.HEADER_ATTEMPTS;
-
-	/** See {@link DeadLetterRecord#HEADER_REASON}. */
-	public static final String HEADER_REASON = DeadLetterRecord.HEADER_REASON;
-
-	/** See {@link DeadLetterRecord#HEADER_GROUP}. */
-	public static final String HEADER_GROUP = DeadLetterRecord.HEADER_GROUP;
-
-	/** See {@link DeadLetterRecord#MAX_MESSAGE_LENGTH}. */
-	public static final int MAX_MESSAGE_LENGTH = DeadLetterRecord.MAX_MESSAGE_LENGTH;
-
 	/** CloudEvents type given to a dead letter whose original had none. */
 	public static final String FOREIGN_TYPE = "dev.eventbus.DeadLetter";
 
 	/** CloudEvents source given to a dead letter whose original had none. */
 	public static final String FOREIGN_SOURCE = "eventbus";
-
-	/**
-	 * Kafka and memory dead-letter topic of a topic.
-	 * @param topic original topic
-	 * @return {@code <topic>-dlt}
-	 */
-	public static String kafkaTopic(String topic) {
-		return topic + "-dlt";
-	}
-
-	/**
-	 * NATS dead-letter subject of a subject.
-	 * @param subject original subject
-	 * @return {@code <subject>.dlt}
-	 */
-	public static String natsSubject(String subject) {
-		return subject + ".dlt";
-	}
 
 	/**
 	 * The message to publish: the original key, headers and payload plus the dead-letter headers.
@@ -103,15 +46,15 @@ public record DeadLetter(InboundMessage original, String reason, String exceptio
 	public WireMessage toWireMessage(HeaderStyle style) {
 		Map<String, String> headers = new LinkedHashMap<>(this.original.wire().headers());
 		repairCloudEvents(headers, style);
-		headers.put(HEADER_ORIGINAL_TOPIC, this.original.topic());
-		putIfPresent(headers, HEADER_ORIGINAL_PARTITION, this.original.partition());
-		putIfPresent(headers, HEADER_ORIGINAL_OFFSET, this.original.offset());
-		putIfPresent(headers, HEADER_ORIGINAL_SEQUENCE, this.original.streamSequence());
-		headers.put(HEADER_EXCEPTION_CLASS, this.exceptionClass);
-		headers.put(HEADER_EXCEPTION_MESSAGE, sanitize(this.exceptionMessage));
-		headers.put(HEADER_ATTEMPTS, Integer.toString(this.attempts));
-		headers.put(HEADER_REASON, this.reason);
-		headers.put(HEADER_GROUP, this.group);
+		headers.put(DeadLetterRecord.HEADER_ORIGINAL_TOPIC, this.original.topic());
+		putIfPresent(headers, DeadLetterRecord.HEADER_ORIGINAL_PARTITION, this.original.partition());
+		putIfPresent(headers, DeadLetterRecord.HEADER_ORIGINAL_OFFSET, this.original.offset());
+		putIfPresent(headers, DeadLetterRecord.HEADER_ORIGINAL_SEQUENCE, this.original.streamSequence());
+		headers.put(DeadLetterRecord.HEADER_EXCEPTION_CLASS, this.exceptionClass);
+		headers.put(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE, sanitize(this.exceptionMessage));
+		headers.put(DeadLetterRecord.HEADER_ATTEMPTS, Integer.toString(this.attempts));
+		headers.put(DeadLetterRecord.HEADER_REASON, this.reason);
+		headers.put(DeadLetterRecord.HEADER_GROUP, this.group);
 		return new WireMessage(this.original.wire().key(), headers, this.original.wire().payload());
 	}
 
@@ -149,8 +92,8 @@ public record DeadLetter(InboundMessage original, String reason, String exceptio
 	}
 
 	private static String sanitize(String message) {
-		String truncated = (message.length() > MAX_MESSAGE_LENGTH) ? message.substring(0, MAX_MESSAGE_LENGTH)
-				: message;
+		int max = DeadLetterRecord.MAX_MESSAGE_LENGTH;
+		String truncated = (message.length() > max) ? message.substring(0, max) : message;
 		StringBuilder clean = new StringBuilder(truncated.length());
 		for (int i = 0; i < truncated.length(); i++) {
 			char c = truncated.charAt(i);

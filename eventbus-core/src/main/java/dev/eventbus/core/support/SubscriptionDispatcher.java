@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.EventContext;
@@ -381,7 +382,7 @@ public final class SubscriptionDispatcher<T> {
 			RetryPolicy retry = SubscriptionDispatcher.this.options.retryPolicy();
 			if (retry.isFatal(failure)) {
 				// Retrying cannot fix it: dead-letter now, told apart from exhausted retries by the reason.
-				giveUp(DeadLetter.REASON_FATAL, failure, attempt);
+				giveUp(DeadLetterRecord.REASON_FATAL, failure, attempt);
 			}
 			else if (retry.hasAttemptAfter(attempt)) {
 				Duration backoff = retry.backoffAfter(attempt);
@@ -393,7 +394,7 @@ public final class SubscriptionDispatcher<T> {
 				later(backoff, () -> attempt(attempt + 1));
 			}
 			else {
-				giveUp(DeadLetter.REASON_FAILED, failure, attempt);
+				giveUp(DeadLetterRecord.REASON_FAILED, failure, attempt);
 			}
 		}
 
@@ -423,11 +424,11 @@ public final class SubscriptionDispatcher<T> {
 				decoded = dispatcher.codec.decode(wire, dispatcher.headerStyle, dispatcher.payloadType);
 			}
 			catch (RuntimeException ex) {
-				giveUp(DeadLetter.REASON_POISON, ex, 0);
+				giveUp(DeadLetterRecord.REASON_POISON, ex, 0);
 				return false;
 			}
 			if (!dispatcher.options.accepts(decoded.eventType())) {
-				giveUp(DeadLetter.REASON_POISON, new SerializationException("event type '" + decoded.eventType()
+				giveUp(DeadLetterRecord.REASON_POISON, new SerializationException("event type '" + decoded.eventType()
 						+ "' is not accepted by subscription '" + dispatcher.subscriptionId + "' (accepted types: "
 						+ dispatcher.options.eventTypes() + "); add it to the subscription's event types or "
 						+ "publish it to another topic"), 0);
@@ -443,7 +444,7 @@ public final class SubscriptionDispatcher<T> {
 		/** After the last attempt or for poison: dead-letter, or log and skip when dead-lettering is off. */
 		private void giveUp(String reason, Throwable error, int attempts) {
 			this.lastError = error;
-			Outcome outcome = DeadLetter.REASON_POISON.equals(reason) ? Outcome.POISON : Outcome.DEAD_LETTERED;
+			Outcome outcome = DeadLetterRecord.REASON_POISON.equals(reason) ? Outcome.POISON : Outcome.DEAD_LETTERED;
 			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
 			if (!dispatcher.options.deadLetter()) {
 				logger.warn("Skipping event {} at {} in subscription '{}' ({} after {} attempt(s)); "

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.SerializationException;
@@ -209,7 +210,7 @@ class EnvelopeCodecTest {
 		Envelope<OrderPlaced> original = fullEnvelope();
 		WireMessage wire = this.codec.encode(original, HeaderStyle.NATS);
 		WireMessage deadLettered = new DeadLetter(new InboundMessage("orders", wire, null, null, 12L),
-				DeadLetter.REASON_POISON, "E", "boom", 0, "g")
+				DeadLetterRecord.REASON_POISON, "E", "boom", 0, "g")
 			.toWireMessage(HeaderStyle.KAFKA);
 		assertThat(this.codec.decode(deadLettered, HeaderStyle.NATS, OrderPlaced.class)).isEqualTo(original);
 	}

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.PublishReceipt;
@@ -18,7 +19,6 @@ import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
-import dev.eventbus.core.support.DeadLetter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,13 +120,13 @@ class MemoryEventBusFailureTest {
 		assertThat(deadLetter.envelope().eventId()).isEqualTo(receipt.eventId());
 		assertThat(deadLetter.envelope().aggregateId()).isEqualTo("order-7");
 		assertThat(deadLetter.context().transportHeaders())
-			.containsEntry(DeadLetter.HEADER_ORIGINAL_TOPIC, "orders-dl")
-			.containsEntry(DeadLetter.HEADER_ORIGINAL_OFFSET, String.valueOf(receipt.offset()))
-			.containsEntry(DeadLetter.HEADER_EXCEPTION_CLASS, IllegalArgumentException.class.getName())
-			.containsEntry(DeadLetter.HEADER_EXCEPTION_MESSAGE, "card declined for order-7")
-			.containsEntry(DeadLetter.HEADER_ATTEMPTS, "3")
-			.containsEntry(DeadLetter.HEADER_REASON, DeadLetter.REASON_FAILED)
-			.containsEntry(DeadLetter.HEADER_GROUP, "billing");
+			.containsEntry(DeadLetterRecord.HEADER_ORIGINAL_TOPIC, "orders-dl")
+			.containsEntry(DeadLetterRecord.HEADER_ORIGINAL_OFFSET, String.valueOf(receipt.offset()))
+			.containsEntry(DeadLetterRecord.HEADER_EXCEPTION_CLASS, IllegalArgumentException.class.getName())
+			.containsEntry(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE, "card declined for order-7")
+			.containsEntry(DeadLetterRecord.HEADER_ATTEMPTS, "3")
+			.containsEntry(DeadLetterRecord.HEADER_REASON, DeadLetterRecord.REASON_FAILED)
+			.containsEntry(DeadLetterRecord.HEADER_GROUP, "billing");
 		assertThat(attemptTimes).hasSize(3);
 		assertThat(attemptTimes.get(1) - attemptTimes.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
 		assertThat(attemptTimes.get(2) - attemptTimes.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(100).toNanos());
@@ -159,12 +159,12 @@ class MemoryEventBusFailureTest {
 		await().atMost(TIMEOUT).until(() -> deadLetters.size() == 2 && handled.size() == 1);
 		assertThat(handled).containsExactly("order-1-ok");
 		assertThat(deadLetters).extracting((received) -> received.context().transportHeaders())
-			.allSatisfy((headers) -> assertThat(headers).containsEntry(DeadLetter.HEADER_REASON, "poison")
-				.containsEntry(DeadLetter.HEADER_ATTEMPTS, "0")
-				.containsEntry(DeadLetter.HEADER_ORIGINAL_TOPIC, "orders-poison"));
+			.allSatisfy((headers) -> assertThat(headers).containsEntry(DeadLetterRecord.HEADER_REASON, "poison")
+				.containsEntry(DeadLetterRecord.HEADER_ATTEMPTS, "0")
+				.containsEntry(DeadLetterRecord.HEADER_ORIGINAL_TOPIC, "orders-poison"));
 		assertThat(deadLetters.get(0).envelope().payload()).asString(StandardCharsets.UTF_8).isEqualTo("{\"id\": [broken");
 		assertThat(deadLetters.get(1).envelope().eventType()).isEqualTo("OrderShredded");
-		assertThat(deadLetters.get(1).context().transportHeaders().get(DeadLetter.HEADER_EXCEPTION_MESSAGE))
+		assertThat(deadLetters.get(1).context().transportHeaders().get(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE))
 			.contains("OrderShredded");
 	}
 

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.EventListener;
@@ -130,13 +131,13 @@ class SubscriptionDispatcherTest {
 		DeadLetter deadLetter = this.deadLetters.stored.get(0);
 		assertThat(deadLetter.original()).isSameAs(message);
 		Map<String, String> headers = deadLetter.toWireMessage(HeaderStyle.KAFKA).headers();
-		assertThat(headers).containsEntry(DeadLetter.HEADER_ORIGINAL_TOPIC, TOPIC)
-			.containsEntry(DeadLetter.HEADER_ORIGINAL_OFFSET, String.valueOf(message.offset()))
-			.containsEntry(DeadLetter.HEADER_EXCEPTION_CLASS, IllegalStateException.class.getName())
-			.containsEntry(DeadLetter.HEADER_EXCEPTION_MESSAGE, "payment declined for a1")
-			.containsEntry(DeadLetter.HEADER_ATTEMPTS, "3")
-			.containsEntry(DeadLetter.HEADER_REASON, DeadLetter.REASON_FAILED)
-			.containsEntry(DeadLetter.HEADER_GROUP, "billing")
+		assertThat(headers).containsEntry(DeadLetterRecord.HEADER_ORIGINAL_TOPIC, TOPIC)
+			.containsEntry(DeadLetterRecord.HEADER_ORIGINAL_OFFSET, String.valueOf(message.offset()))
+			.containsEntry(DeadLetterRecord.HEADER_EXCEPTION_CLASS, IllegalStateException.class.getName())
+			.containsEntry(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE, "payment declined for a1")
+			.containsEntry(DeadLetterRecord.HEADER_ATTEMPTS, "3")
+			.containsEntry(DeadLetterRecord.HEADER_REASON, DeadLetterRecord.REASON_FAILED)
+			.containsEntry(DeadLetterRecord.HEADER_GROUP, "billing")
 			.containsEntry("ce_id", message.wire().header("ce_id"));
 		assertThat(this.observer.handledErrors).hasSize(3);
 		assertThat(this.observer.consumed).containsExactly("dead_lettered");
@@ -333,10 +334,10 @@ class SubscriptionDispatcherTest {
 	private DeadLetter assertPoison(Class<? extends Throwable> exceptionClass) {
 		assertThat(this.deadLetters.stored).hasSize(1);
 		DeadLetter deadLetter = this.deadLetters.stored.get(0);
-		assertThat(deadLetter.reason()).isEqualTo(DeadLetter.REASON_POISON);
+		assertThat(deadLetter.reason()).isEqualTo(DeadLetterRecord.REASON_POISON);
 		assertThat(deadLetter.attempts()).isZero();
 		assertThat(deadLetter.exceptionClass()).isEqualTo(exceptionClass.getName());
-		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).headers()).containsEntry(DeadLetter.HEADER_REASON, "poison");
+		assertThat(deadLetter.toWireMessage(HeaderStyle.KAFKA).headers()).containsEntry(DeadLetterRecord.HEADER_REASON, "poison");
 		assertThat(this.observer.consumed).contains("poison");
 		return deadLetter;
 	}

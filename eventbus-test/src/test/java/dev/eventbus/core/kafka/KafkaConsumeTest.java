@@ -1,5 +1,6 @@
 package dev.eventbus.core.kafka;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.test.broker.KafkaTestBroker;
 
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
-import dev.eventbus.core.support.DeadLetter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -135,13 +135,13 @@ class KafkaConsumeTest {
 		}
 		ConsumerRecord<String, byte[]> deadLetter = broker.readAll(topic + KafkaEventBus.DEAD_LETTER_SUFFIX, 1).get(0);
 		assertThat(deadLetter.key()).isEqualTo("poisoned");
-		assertThat(header(deadLetter, DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
-		assertThat(Integer.parseInt(header(deadLetter, DeadLetter.HEADER_ORIGINAL_PARTITION))).isBetween(0, 2);
-		assertThat(Long.parseLong(header(deadLetter, DeadLetter.HEADER_ORIGINAL_OFFSET))).isNotNegative();
-		assertThat(header(deadLetter, DeadLetter.HEADER_EXCEPTION_CLASS)).isEqualTo(IllegalArgumentException.class.getName());
-		assertThat(header(deadLetter, DeadLetter.HEADER_EXCEPTION_MESSAGE)).isEqualTo("always fails on line two");
-		assertThat(header(deadLetter, DeadLetter.HEADER_ATTEMPTS)).isEqualTo("3");
-		assertThat(header(deadLetter, DeadLetter.HEADER_REASON)).isEqualTo(DeadLetter.REASON_FAILED);
+		assertThat(header(deadLetter, DeadLetterRecord.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+		assertThat(Integer.parseInt(header(deadLetter, DeadLetterRecord.HEADER_ORIGINAL_PARTITION))).isBetween(0, 2);
+		assertThat(Long.parseLong(header(deadLetter, DeadLetterRecord.HEADER_ORIGINAL_OFFSET))).isNotNegative();
+		assertThat(header(deadLetter, DeadLetterRecord.HEADER_EXCEPTION_CLASS)).isEqualTo(IllegalArgumentException.class.getName());
+		assertThat(header(deadLetter, DeadLetterRecord.HEADER_EXCEPTION_MESSAGE)).isEqualTo("always fails on line two");
+		assertThat(header(deadLetter, DeadLetterRecord.HEADER_ATTEMPTS)).isEqualTo("3");
+		assertThat(header(deadLetter, DeadLetterRecord.HEADER_REASON)).isEqualTo(DeadLetterRecord.REASON_FAILED);
 		assertThat(header(deadLetter, "ce_type")).isEqualTo("Seq");
 		assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8)).contains("\"seq\":0");
 	}
@@ -176,12 +176,12 @@ class KafkaConsumeTest {
 		List<ConsumerRecord<String, byte[]>> deadLetters = broker.readAll(topic + KafkaEventBus.DEAD_LETTER_SUFFIX, 2);
 		assertThat(deadLetters).hasSize(2);
 		assertThat(deadLetters).allSatisfy((record) -> {
-			assertThat(header(record, DeadLetter.HEADER_REASON)).isEqualTo(DeadLetter.REASON_POISON);
-			assertThat(header(record, DeadLetter.HEADER_ATTEMPTS)).isEqualTo("0");
-			assertThat(header(record, DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
-			assertThat(header(record, DeadLetter.HEADER_EXCEPTION_CLASS)).isNotBlank();
+			assertThat(header(record, DeadLetterRecord.HEADER_REASON)).isEqualTo(DeadLetterRecord.REASON_POISON);
+			assertThat(header(record, DeadLetterRecord.HEADER_ATTEMPTS)).isEqualTo("0");
+			assertThat(header(record, DeadLetterRecord.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+			assertThat(header(record, DeadLetterRecord.HEADER_EXCEPTION_CLASS)).isNotBlank();
 		});
-		assertThat(deadLetters).extracting((record) -> header(record, DeadLetter.HEADER_ORIGINAL_OFFSET))
+		assertThat(deadLetters).extracting((record) -> header(record, DeadLetterRecord.HEADER_ORIGINAL_OFFSET))
 			.containsExactlyInAnyOrder("1", "2");
 		assertThat(attemptsOnPoison.get()).isZero();
 	}

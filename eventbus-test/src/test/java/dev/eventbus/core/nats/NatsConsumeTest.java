@@ -1,5 +1,6 @@
 package dev.eventbus.core.nats;
 
+import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.test.broker.NatsServerProcess;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
-import dev.eventbus.core.support.DeadLetter;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
@@ -202,18 +202,18 @@ class NatsConsumeTest {
 				.allSatisfy((steps) -> assertThat(steps).containsExactly(0, 1, 2, 3, 4)));
 
 		JetStreamManagement jsm = admin.jetStreamManagement();
-		String dltStream = NatsStreamOptions.streamName(DeadLetter.natsSubject(topic));
+		String dltStream = NatsStreamOptions.streamName(topic + ".dlt");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> jsm.getStreamInfo(dltStream).getStreamState().getMsgCount() == 1);
 		MessageInfo dead = jsm.getMessage(dltStream, 1);
 		assertThat(dead.getSubject()).isEqualTo(topic + ".dlt");
 		Headers headers = dead.getHeaders();
-		assertThat(headers.getFirst(DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
-		assertThat(headers.getFirst(DeadLetter.HEADER_ORIGINAL_SEQUENCE)).isEqualTo(Long.toString(failingSequence));
-		assertThat(headers.getFirst(DeadLetter.HEADER_EXCEPTION_CLASS)).isEqualTo(IllegalStateException.class.getName());
-		assertThat(headers.getFirst(DeadLetter.HEADER_EXCEPTION_MESSAGE)).isEqualTo("cannot bill step 2");
-		assertThat(headers.getFirst(DeadLetter.HEADER_ATTEMPTS)).isEqualTo("3");
-		assertThat(headers.getFirst(DeadLetter.HEADER_GROUP)).isEqualTo("billing");
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_ORIGINAL_SEQUENCE)).isEqualTo(Long.toString(failingSequence));
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_EXCEPTION_CLASS)).isEqualTo(IllegalStateException.class.getName());
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_EXCEPTION_MESSAGE)).isEqualTo("cannot bill step 2");
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_ATTEMPTS)).isEqualTo("3");
+		assertThat(headers.getFirst(DeadLetterRecord.HEADER_GROUP)).isEqualTo("billing");
 		assertThat(headers.getFirst("ce-subject")).isEqualTo("bad");
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 			ConsumerInfo info = consumerInfo(topic, "billing");
@@ -244,23 +244,23 @@ class NatsConsumeTest {
 		await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 2);
 		assertThat(handled).containsExactly(1, 2);
 		JetStreamManagement jsm = admin.jetStreamManagement();
-		String dltStream = NatsStreamOptions.streamName(DeadLetter.natsSubject(topic));
+		String dltStream = NatsStreamOptions.streamName(topic + ".dlt");
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> jsm.getStreamInfo(dltStream).getStreamState().getMsgCount() == 2);
 		// The unkeyed poison message runs without a lane, so the two may be dead-lettered in either order.
 		Map<String, MessageInfo> deadBySequence = new ConcurrentHashMap<>();
 		for (long sequence = 1; sequence <= 2; sequence++) {
 			MessageInfo info = jsm.getMessage(dltStream, sequence);
-			deadBySequence.put(info.getHeaders().getFirst(DeadLetter.HEADER_ORIGINAL_SEQUENCE), info);
+			deadBySequence.put(info.getHeaders().getFirst(DeadLetterRecord.HEADER_ORIGINAL_SEQUENCE), info);
 		}
 		assertThat(deadBySequence).containsOnlyKeys("2", "3");
 		Headers dead = deadBySequence.get("2").getHeaders();
-		assertThat(dead.getFirst(DeadLetter.HEADER_REASON)).isEqualTo(DeadLetter.REASON_POISON);
-		assertThat(dead.getFirst(DeadLetter.HEADER_ATTEMPTS)).isEqualTo("0");
+		assertThat(dead.getFirst(DeadLetterRecord.HEADER_REASON)).isEqualTo(DeadLetterRecord.REASON_POISON);
+		assertThat(dead.getFirst(DeadLetterRecord.HEADER_ATTEMPTS)).isEqualTo("0");
 		assertThat(dead.getFirst("ce-id")).isEqualTo("poison-1");
 		assertThat(new String(deadBySequence.get("2").getData(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-		assertThat(deadBySequence.get("3").getHeaders().getFirst(DeadLetter.HEADER_REASON))
-			.isEqualTo(DeadLetter.REASON_POISON);
+		assertThat(deadBySequence.get("3").getHeaders().getFirst(DeadLetterRecord.HEADER_REASON))
+			.isEqualTo(DeadLetterRecord.REASON_POISON);
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(consumerInfo(topic, "audit").getNumAckPending()).isZero());
 	}
@@ -343,7 +343,7 @@ class NatsConsumeTest {
 			.until(() -> jsm.getStreamInfo(dltStream).getStreamState().getMsgCount() == 1);
 		MessageInfo dead = jsm.getMessage(dltStream, 1);
 		assertThat(dead.getSubject()).isEqualTo("shop.eu." + topic + ".dlt");
-		assertThat(dead.getHeaders().getFirst(DeadLetter.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
+		assertThat(dead.getHeaders().getFirst(DeadLetterRecord.HEADER_ORIGINAL_TOPIC)).isEqualTo(topic);
 	}
 
 	@Test
