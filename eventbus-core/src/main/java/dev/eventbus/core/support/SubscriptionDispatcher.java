@@ -447,14 +447,18 @@ public final class SubscriptionDispatcher<T> {
 			Outcome outcome = DeadLetterRecord.REASON_POISON.equals(reason) ? Outcome.POISON : Outcome.DEAD_LETTERED;
 			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
 			if (!dispatcher.options.deadLetter()) {
-				logger.warn("Skipping event {} at {} in subscription '{}' ({} after {} attempt(s)); "
+				logger.warn("Skipping event {} at {} in subscription '{}' ({} after {} attempt(s): {}); "
 						+ "dead-lettering is off, so it is committed without being handled",
-						eventId(), describe(this.message), dispatcher.subscriptionId, reason, attempts, error);
+						eventId(), describe(this.message), dispatcher.subscriptionId, reason, attempts,
+						causeChain(error));
+				logger.debug("Stack trace of skipped event {}", eventId(), error);
 				succeed(Outcome.SKIPPED, error);
 				return;
 			}
-			logger.warn("Dead-lettering event {} at {} in subscription '{}' ({} after {} attempt(s))", eventId(),
-					describe(this.message), dispatcher.subscriptionId, reason, attempts, error);
+			// one line per dead letter; the stack trace only at DEBUG (a poison burst would flood the log)
+			logger.warn("Dead-lettering event {} at {} in subscription '{}' ({} after {} attempt(s): {})", eventId(),
+					describe(this.message), dispatcher.subscriptionId, reason, attempts, causeChain(error));
+			logger.debug("Stack trace of dead-lettered event {}", eventId(), error);
 			DeadLetter deadLetter = new DeadLetter(this.message, reason, error.getClass().getName(), messageOf(error),
 					attempts, dispatcher.options.group());
 			publishDeadLetter(deadLetter, outcome, 1);
@@ -570,6 +574,29 @@ public final class SubscriptionDispatcher<T> {
 			return (id != null) ? id : "<no id>";
 		}
 
+	}
+
+	/**
+	 * @param error a failure
+	 * @return its cause chain on one line, {@code Type: message <- Type: message}, at most five links
+	 */
+	static String causeChain(Throwable error) {
+		StringBuilder chain = new StringBuilder();
+		Throwable link = error;
+		for (int depth = 0; link != null && depth < 5; depth++) {
+			if (depth > 0) {
+				chain.append(" <- ");
+			}
+			chain.append(link.getClass().getName());
+			if (link.getMessage() != null) {
+				chain.append(": ").append(link.getMessage().replace('\n', ' ').replace('\r', ' '));
+			}
+			link = (link.getCause() != link) ? link.getCause() : null;
+		}
+		if (link != null) {
+			chain.append(" <- ...");
+		}
+		return chain.toString();
 	}
 
 }
