@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.kafka.KafkaConsumerOptions;
 import dev.eventbus.core.kafka.KafkaEventBus;
+import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaOptions;
 import dev.eventbus.core.kafka.KafkaProducerOptions;
 import dev.eventbus.core.kafka.KafkaTopicOptions;
@@ -24,7 +25,8 @@ import dev.eventbus.core.nats.NatsStreamOptions;
  * documented defaults, so the suite tests what users get.
  *
  * <p>Common: {@code transport} ({@code kafka} | {@code nats}), {@code servers}, {@code shutdownMs}.
- * <br>Kafka: {@code maxPollIntervalMs}, {@code sessionTimeoutMs}, {@code heartbeatMs},
+ * <br>Kafka: {@code groupProtocol} ({@code classic} | {@code consumer}), {@code maxPollIntervalMs},
+ * {@code sessionTimeoutMs}, {@code heartbeatMs},
  * {@code maxPollRecords}, {@code revocationTimeoutMs}, {@code maxBlockMs}, {@code deliveryTimeoutMs},
  * {@code requestTimeoutMs}, {@code provisioning} (a {@link KafkaTopicOptions.Strategy}), and
  * {@code kafka.<client setting>} passed to every client.
@@ -53,6 +55,9 @@ public final class Buses {
 
 	private static EventBus kafka(Map<String, String> settings, KeyedExecutor executor) {
 		KafkaConsumerOptions.Builder consumer = KafkaConsumerOptions.builder();
+		if (settings.containsKey("groupProtocol")) {
+			consumer.groupProtocol(KafkaGroupProtocol.valueOf(enumName(settings.get("groupProtocol"))));
+		}
 		millis(settings, "maxPollIntervalMs").ifPresent(consumer::maxPollInterval);
 		millis(settings, "sessionTimeoutMs").ifPresent(consumer::sessionTimeout);
 		millis(settings, "heartbeatMs").ifPresent(consumer::heartbeatInterval);

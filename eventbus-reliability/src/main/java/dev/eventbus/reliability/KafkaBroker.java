@@ -206,6 +206,10 @@ public final class KafkaBroker implements AutoCloseable {
 				"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
 				"share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
 				"group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=false",
+				// consumer group protocol (KIP-848): the broker owns session and heartbeat; same bounds as
+				// the classic clients of the suite get (6 s session, 1 s heartbeats)
+				"group.consumer.min.session.timeout.ms=6000", "group.consumer.session.timeout.ms=6000",
+				"group.consumer.min.heartbeat.interval.ms=1000", "group.consumer.heartbeat.interval.ms=1000",
 				"message.max.bytes=" + MAX_MESSAGE_BYTES, "log.segment.bytes=67108864", "num.network.threads=2",
 				"num.io.threads=4", "background.threads=2", "");
 	}

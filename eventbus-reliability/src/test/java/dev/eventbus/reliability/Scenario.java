@@ -50,6 +50,8 @@ final class Scenario implements AutoCloseable {
 
 	private final String transport;
 
+	private final String groupProtocol;
+
 	private final Path dir;
 
 	/** Largest message the scenarios' nats-server accepts ({@code max_payload}). */
@@ -76,7 +78,16 @@ final class Scenario implements AutoCloseable {
 	private final List<EventBus> extraBuses = new ArrayList<>();
 
 	Scenario(String name, String transport, Path dir, int partitions) {
-		this.name = name + "-" + transport;
+		this(name, transport, dir, partitions, "classic");
+	}
+
+	/**
+	 * @param groupProtocol Kafka consumer group protocol of the consumers, {@code classic} or
+	 * {@code consumer} (then the broker owns session timeout and heartbeats)
+	 */
+	Scenario(String name, String transport, Path dir, int partitions, String groupProtocol) {
+		this.name = name + "-" + transport + (groupProtocol.equals("classic") ? "" : "-" + groupProtocol);
+		this.groupProtocol = groupProtocol;
 		this.transport = transport;
 		this.dir = dir;
 		this.topic = name.replaceAll("[^a-z0-9]", "-");
@@ -170,9 +181,15 @@ final class Scenario implements AutoCloseable {
 		settings.put("servers", servers());
 		settings.put("shutdownMs", "10000");
 		if (this.transport.equals("kafka")) {
-			// A SIGKILLed member leaves the group after the session timeout (6 s is the broker minimum).
-			settings.put("sessionTimeoutMs", "6000");
-			settings.put("heartbeatMs", "1000");
+			if (this.groupProtocol.equals("classic")) {
+				// A SIGKILLed member leaves the group after the session timeout (6 s is the broker minimum).
+				settings.put("sessionTimeoutMs", "6000");
+				settings.put("heartbeatMs", "1000");
+			}
+			else {
+				// the broker owns them (KafkaBroker sets the same 6 s / 1 s for consumer-protocol groups)
+				settings.put("groupProtocol", this.groupProtocol);
+			}
 		}
 		else {
 			// Events a killed consumer had in flight are redelivered after the ack wait.

@@ -97,14 +97,22 @@ public final class KafkaClientFactories {
 		config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, millis(consumer.fetchMaxWait()));
 		config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, consumer.maxPartitionFetchBytes());
 		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, consumer.maxPollRecords());
-		config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, millis(consumer.sessionTimeout()));
-		config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, millis(consumer.heartbeatInterval()));
 		config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, millis(consumer.maxPollInterval()));
 		config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis(
 				(consumer.requestTimeout() != null) ? consumer.requestTimeout() : options.network().requestTimeout()));
 		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, consumer.isolationLevel());
-		// only the partitions that move are revoked, so a joining member does not stall the others
-		config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+		config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, consumer.groupProtocol().clientValue());
+		if (consumer.groupProtocol() == KafkaGroupProtocol.CLASSIC) {
+			config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, millis(consumer.sessionTimeout()));
+			config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, millis(consumer.heartbeatInterval()));
+			// only the partitions that move are revoked, so a joining member does not stall the others
+			config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+		}
+		else if (consumer.groupRemoteAssignor() != null) {
+			// the consumer protocol rejects the three classic-only settings; the broker assigns
+			config.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, consumer.groupRemoteAssignor());
+		}
+		KafkaConsumerOptions.checkGroupProtocol("kafka.properties", options.properties(), consumer.groupProtocol());
 		overlay(config, "kafka.properties", options.properties());
 		overlay(config, "kafka.consumer.properties", consumer.properties());
 		return config;

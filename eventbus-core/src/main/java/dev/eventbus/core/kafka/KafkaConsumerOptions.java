@@ -2,6 +2,7 @@ package dev.eventbus.core.kafka;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,13 @@ public final class KafkaConsumerOptions {
 
 	/** Default records returned by one poll ({@code max.poll.records}). */
 	public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+
+	/** Default consumer group protocol ({@code group.protocol}). */
+	public static final KafkaGroupProtocol DEFAULT_GROUP_PROTOCOL = KafkaGroupProtocol.CLASSIC;
+
+	/** Client settings of the classic protocol only; the consumer protocol rejects them. */
+	static final List<String> CLASSIC_ONLY_SETTINGS = List.of("session.timeout.ms",
+			"heartbeat.interval.ms", "partition.assignment.strategy");
 
 	/** Default group session timeout ({@code session.timeout.ms}): 45 s. */
 	public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(45);
@@ -67,9 +75,15 @@ public final class KafkaConsumerOptions {
 
 	private final int maxPollRecords;
 
-	private final Duration sessionTimeout;
+	private final KafkaGroupProtocol groupProtocol;
 
-	private final Duration heartbeatInterval;
+	private final @Nullable String groupRemoteAssignor;
+
+	/** Null when not set: {@link #DEFAULT_SESSION_TIMEOUT} under the classic protocol. */
+	private final @Nullable Duration sessionTimeout;
+
+	/** Null when not set: {@link #DEFAULT_HEARTBEAT_INTERVAL} under the classic protocol. */
+	private final @Nullable Duration heartbeatInterval;
 
 	private final Duration maxPollInterval;
 
@@ -94,6 +108,8 @@ public final class KafkaConsumerOptions {
 		this.fetchMaxWait = builder.fetchMaxWait;
 		this.maxPartitionFetchBytes = builder.maxPartitionFetchBytes;
 		this.maxPollRecords = builder.maxPollRecords;
+		this.groupProtocol = builder.groupProtocol;
+		this.groupRemoteAssignor = builder.groupRemoteAssignor;
 		this.sessionTimeout = builder.sessionTimeout;
 		this.heartbeatInterval = builder.heartbeatInterval;
 		this.maxPollInterval = builder.maxPollInterval;
@@ -121,6 +137,7 @@ public final class KafkaConsumerOptions {
 		return new Builder().autoOffsetReset(this.autoOffsetReset).fetchMinBytes(this.fetchMinBytes)
 			.fetchMaxBytes(this.fetchMaxBytes).fetchMaxWait(this.fetchMaxWait)
 			.maxPartitionFetchBytes(this.maxPartitionFetchBytes).maxPollRecords(this.maxPollRecords)
+			.groupProtocol(this.groupProtocol).groupRemoteAssignor(this.groupRemoteAssignor)
 			.sessionTimeout(this.sessionTimeout).heartbeatInterval(this.heartbeatInterval)
 			.maxPollInterval(this.maxPollInterval).requestTimeout(this.requestTimeout)
 			.isolationLevel(this.isolationLevel).pollTimeout(this.pollTimeout).commitInterval(this.commitInterval)
@@ -163,14 +180,44 @@ public final class KafkaConsumerOptions {
 		return this.maxPollRecords;
 	}
 
-	/** @return group session timeout; client {@code session.timeout.ms} */
-	public Duration sessionTimeout() {
-		return this.sessionTimeout;
+	/**
+	 * The consumer group protocol; client {@code group.protocol}. Under
+	 * {@link KafkaGroupProtocol#CONSUMER} the bus does not write the classic-only client settings
+	 * (session timeout, heartbeat interval, assignment strategy): the broker owns them.
+	 * @return the group protocol, {@link KafkaGroupProtocol#CLASSIC} by default
+	 */
+	public KafkaGroupProtocol groupProtocol() {
+		return this.groupProtocol;
 	}
 
-	/** @return heartbeat interval, below a third of the session timeout; client {@code heartbeat.interval.ms} */
+	/**
+	 * Broker-side assignor the consumer protocol asks for (client {@code group.remote.assignor}, for
+	 * example {@code uniform} or {@code range}); null (default) lets the broker choose its first
+	 * {@code group.consumer.assignors}. Only with {@link KafkaGroupProtocol#CONSUMER}.
+	 * @return the remote assignor or null
+	 */
+	public @Nullable String groupRemoteAssignor() {
+		return this.groupRemoteAssignor;
+	}
+
+	/**
+	 * Group session timeout of the classic protocol; client {@code session.timeout.ms}. Under the
+	 * consumer protocol the broker's {@code group.consumer.session.timeout.ms} applies and this is
+	 * not sent.
+	 * @return the session timeout set, or {@link #DEFAULT_SESSION_TIMEOUT}
+	 */
+	public Duration sessionTimeout() {
+		return (this.sessionTimeout != null) ? this.sessionTimeout : DEFAULT_SESSION_TIMEOUT;
+	}
+
+	/**
+	 * Heartbeat interval of the classic protocol, below the session timeout (a third is usual);
+	 * client {@code heartbeat.interval.ms}. Under the consumer protocol the broker's
+	 * {@code group.consumer.heartbeat.interval.ms} applies and this is not sent.
+	 * @return the heartbeat interval set, or {@link #DEFAULT_HEARTBEAT_INTERVAL}
+	 */
 	public Duration heartbeatInterval() {
-		return this.heartbeatInterval;
+		return (this.heartbeatInterval != null) ? this.heartbeatInterval : DEFAULT_HEARTBEAT_INTERVAL;
 	}
 
 	/**
@@ -237,11 +284,38 @@ public final class KafkaConsumerOptions {
 		return "KafkaConsumerOptions{autoOffsetReset=" + this.autoOffsetReset + ", fetchMinBytes=" + this.fetchMinBytes
 				+ ", fetchMaxBytes=" + this.fetchMaxBytes + ", fetchMaxWait=" + this.fetchMaxWait
 				+ ", maxPartitionFetchBytes=" + this.maxPartitionFetchBytes + ", maxPollRecords=" + this.maxPollRecords
-				+ ", sessionTimeout=" + this.sessionTimeout + ", heartbeatInterval=" + this.heartbeatInterval
+				+ ", groupProtocol=" + this.groupProtocol + ", groupRemoteAssignor=" + this.groupRemoteAssignor
+				+ ", sessionTimeout=" + sessionTimeout() + ", heartbeatInterval=" + heartbeatInterval()
 				+ ", maxPollInterval=" + this.maxPollInterval + ", requestTimeout=" + this.requestTimeout
 				+ ", isolationLevel=" + this.isolationLevel + ", pollTimeout=" + this.pollTimeout
 				+ ", commitInterval=" + this.commitInterval + ", revocationTimeout=" + this.revocationTimeout
 				+ ", lagRefreshInterval=" + this.lagRefreshInterval + ", properties=" + this.properties.keySet() + "}";
+	}
+
+	/**
+	 * Rejects raw client settings that contradict the group protocol: {@code group.protocol} itself
+	 * (it is {@code kafka.consumer.groupProtocol}) and, under the consumer protocol, the classic-only
+	 * settings, which the client would refuse at subscribe.
+	 * @param setting name of the raw properties, for the message
+	 * @param properties the raw client settings
+	 * @param protocol the configured group protocol
+	 * @throws IllegalArgumentException naming the raw setting and {@code kafka.consumer.groupProtocol}
+	 */
+	static void checkGroupProtocol(String setting, Map<String, String> properties, KafkaGroupProtocol protocol) {
+		if (properties.containsKey("group.protocol")) {
+			throw new IllegalArgumentException(setting + " must not set 'group.protocol': set "
+					+ "kafka.consumer.groupProtocol instead (the bus writes the settings of the chosen protocol)");
+		}
+		if (protocol == KafkaGroupProtocol.CONSUMER) {
+			for (String classicOnly : CLASSIC_ONLY_SETTINGS) {
+				if (properties.containsKey(classicOnly)) {
+					throw new IllegalArgumentException(setting + " sets '" + classicOnly
+							+ "' but kafka.consumer.groupProtocol is consumer: the consumer group protocol does not "
+							+ "accept it (the broker owns sessions, heartbeats and assignment); remove it or set "
+							+ "kafka.consumer.groupProtocol to classic");
+				}
+			}
+		}
 	}
 
 	/** Builds {@link KafkaConsumerOptions}; {@link #build()} rejects bad values naming the setting. */
@@ -259,9 +333,13 @@ public final class KafkaConsumerOptions {
 
 		private int maxPollRecords = DEFAULT_MAX_POLL_RECORDS;
 
-		private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+		private KafkaGroupProtocol groupProtocol = DEFAULT_GROUP_PROTOCOL;
 
-		private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+		private @Nullable String groupRemoteAssignor;
+
+		private @Nullable Duration sessionTimeout;
+
+		private @Nullable Duration heartbeatInterval;
 
 		private Duration maxPollInterval = DEFAULT_MAX_POLL_INTERVAL;
 
@@ -318,14 +396,38 @@ public final class KafkaConsumerOptions {
 			return this;
 		}
 
-		/** @param sessionTimeout group session timeout, positive @return this builder */
-		public Builder sessionTimeout(Duration sessionTimeout) {
+		/** @param groupProtocol the consumer group protocol @return this builder */
+		public Builder groupProtocol(KafkaGroupProtocol groupProtocol) {
+			this.groupProtocol = groupProtocol;
+			return this;
+		}
+
+		/**
+		 * @param groupRemoteAssignor broker-side assignor of the consumer protocol, or null for the
+		 * broker's default
+		 * @return this builder
+		 */
+		public Builder groupRemoteAssignor(@Nullable String groupRemoteAssignor) {
+			this.groupRemoteAssignor = groupRemoteAssignor;
+			return this;
+		}
+
+		/**
+		 * @param sessionTimeout group session timeout of the classic protocol, positive; null for the
+		 * default. Setting it with the consumer protocol is an error.
+		 * @return this builder
+		 */
+		public Builder sessionTimeout(@Nullable Duration sessionTimeout) {
 			this.sessionTimeout = sessionTimeout;
 			return this;
 		}
 
-		/** @param heartbeatInterval heartbeat interval, below the session timeout @return this builder */
-		public Builder heartbeatInterval(Duration heartbeatInterval) {
+		/**
+		 * @param heartbeatInterval heartbeat interval of the classic protocol, below the session
+		 * timeout; null for the default. Setting it with the consumer protocol is an error.
+		 * @return this builder
+		 */
+		public Builder heartbeatInterval(@Nullable Duration heartbeatInterval) {
 			this.heartbeatInterval = heartbeatInterval;
 			return this;
 		}
@@ -392,13 +494,40 @@ public final class KafkaConsumerOptions {
 			Checks.millis("kafka.consumer.fetchMaxWait", Checks.notNegative("kafka.consumer.fetchMaxWait", this.fetchMaxWait));
 			Checks.atLeast("kafka.consumer.maxPartitionFetchBytes", this.maxPartitionFetchBytes, 1);
 			Checks.atLeast("kafka.consumer.maxPollRecords", this.maxPollRecords, 1);
-			Checks.millis("kafka.consumer.sessionTimeout", Checks.positive("kafka.consumer.sessionTimeout", this.sessionTimeout));
-			Checks.millis("kafka.consumer.heartbeatInterval",
-					Checks.positive("kafka.consumer.heartbeatInterval", this.heartbeatInterval));
-			if (this.heartbeatInterval.compareTo(this.sessionTimeout) >= 0) {
-				throw new IllegalArgumentException("kafka.consumer.heartbeatInterval (" + this.heartbeatInterval
-						+ ") must be below kafka.consumer.sessionTimeout (" + this.sessionTimeout
-						+ "); a third of it is usual");
+			if (this.groupProtocol == null) {
+				throw new IllegalArgumentException("kafka.consumer.groupProtocol must not be null: use classic or consumer");
+			}
+			this.properties = Checks.properties("kafka.consumer.properties", this.properties);
+			checkGroupProtocol("kafka.consumer.properties", this.properties, this.groupProtocol);
+			if (this.groupProtocol == KafkaGroupProtocol.CONSUMER) {
+				if (this.sessionTimeout != null) {
+					throw consumerProtocolConflict("kafka.consumer.sessionTimeout", "group.consumer.session.timeout.ms");
+				}
+				if (this.heartbeatInterval != null) {
+					throw consumerProtocolConflict("kafka.consumer.heartbeatInterval",
+							"group.consumer.heartbeat.interval.ms");
+				}
+				if (this.groupRemoteAssignor != null && this.groupRemoteAssignor.isBlank()) {
+					throw new IllegalArgumentException("kafka.consumer.groupRemoteAssignor must not be blank: name a "
+							+ "broker-side assignor (uniform, range) or leave it unset for the broker's default");
+				}
+			}
+			else {
+				if (this.groupRemoteAssignor != null) {
+					throw new IllegalArgumentException("kafka.consumer.groupRemoteAssignor ('" + this.groupRemoteAssignor
+							+ "') is set but kafka.consumer.groupProtocol is classic: a remote assignor is chosen "
+							+ "only by the consumer protocol; set kafka.consumer.groupProtocol to consumer or remove it");
+				}
+				Duration session = (this.sessionTimeout != null) ? this.sessionTimeout : DEFAULT_SESSION_TIMEOUT;
+				Duration heartbeat = (this.heartbeatInterval != null) ? this.heartbeatInterval
+						: DEFAULT_HEARTBEAT_INTERVAL;
+				Checks.millis("kafka.consumer.sessionTimeout", Checks.positive("kafka.consumer.sessionTimeout", session));
+				Checks.millis("kafka.consumer.heartbeatInterval",
+						Checks.positive("kafka.consumer.heartbeatInterval", heartbeat));
+				if (heartbeat.compareTo(session) >= 0) {
+					throw new IllegalArgumentException("kafka.consumer.heartbeatInterval (" + heartbeat
+							+ ") must be below kafka.consumer.sessionTimeout (" + session + "); a third of it is usual");
+				}
 			}
 			Checks.millis("kafka.consumer.maxPollInterval",
 					Checks.positive("kafka.consumer.maxPollInterval", this.maxPollInterval));
@@ -417,8 +546,13 @@ public final class KafkaConsumerOptions {
 						+ "), or the member is expelled while it waits");
 			}
 			Checks.positive("kafka.consumer.lagRefreshInterval", this.lagRefreshInterval);
-			this.properties = Checks.properties("kafka.consumer.properties", this.properties);
 			return new KafkaConsumerOptions(this);
+		}
+
+		private static IllegalArgumentException consumerProtocolConflict(String setting, String brokerSetting) {
+			return new IllegalArgumentException(setting + " is set but kafka.consumer.groupProtocol is consumer: "
+					+ "under the consumer group protocol the broker owns this setting (" + brokerSetting
+					+ "); remove " + setting + " or set kafka.consumer.groupProtocol to classic");
 		}
 
 	}

@@ -183,6 +183,9 @@ final class KafkaSubscription extends AbstractSubscription {
 		finally {
 			// queued work of every partition is dropped when its turn comes; what finished was committed
 			this.committer.revokeAll();
+			if (this.options.groupProtocol() == KafkaGroupProtocol.CONSUMER) {
+				leaveGroup();
+			}
 			try {
 				// close(CloseOptions): spring-kafka's factory listeners (the client meters) miss close(Duration)
 				this.consumer.close(CloseOptions.timeout(CONSUMER_CLOSE_TIMEOUT));
@@ -191,6 +194,20 @@ final class KafkaSubscription extends AbstractSubscription {
 				logger.debug("Closing the consumer of '{}' failed", id(), ex);
 			}
 			this.executor.removePressureListener(this.pressureListener);
+		}
+	}
+
+	/**
+	 * Consumer protocol: leaves the group before the close. An assignment the broker sent meanwhile
+	 * needs its callback on this thread; {@code unsubscribe} runs it (the committer tracks and then
+	 * revokes it), whereas {@code close} cannot and logs a failed reconciliation.
+	 */
+	private void leaveGroup() {
+		try {
+			this.consumer.unsubscribe();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Leaving the group of '{}' before the close failed", id(), ex);
 		}
 	}
 

@@ -129,10 +129,14 @@ final class OffsetCommitter {
 
 	// ---------------------------------------------------------------- rebalance callbacks
 
-	/** Tracks newly assigned partitions. */
+	/**
+	 * Tracks newly assigned partitions. Assignments arrive incrementally (cooperative assignor, consumer
+	 * group protocol), possibly several times; a partition that is still tracked keeps its tracker,
+	 * so that its in-flight work is neither forgotten nor committed past.
+	 */
 	void assigned(Collection<TopicPartition> partitions) {
 		for (TopicPartition partition : partitions) {
-			this.trackers.put(partition, new PartitionTracker(partition));
+			this.trackers.computeIfAbsent(partition, PartitionTracker::new);
 		}
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 import dev.eventbus.core.kafka.KafkaCompression;
+import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaTopicOptions;
 
 /**
@@ -288,15 +289,32 @@ public class EventBusKafkaProperties {
 		private int maxPollRecords = 500;
 
 		/**
-		 * Time without heartbeats after which the broker removes a consumer from its group
-		 * (session.timeout.ms).
+		 * Consumer group protocol (group.protocol): classic (the client-side assignor, the bus uses
+		 * cooperative sticky) or consumer (KIP-848, Kafka 4.0+ brokers: the broker assigns partitions
+		 * incrementally and owns the session timeout and heartbeat interval).
 		 */
-		private Duration sessionTimeout = Duration.ofSeconds(45);
+		private KafkaGroupProtocol groupProtocol = KafkaGroupProtocol.CLASSIC;
 
 		/**
-		 * Interval of consumer heartbeats (heartbeat.interval.ms).
+		 * Broker-side assignor of the consumer group protocol, for example uniform or range
+		 * (group.remote.assignor). Only with group-protocol=consumer; unset uses the broker's default.
 		 */
-		private Duration heartbeatInterval = Duration.ofSeconds(3);
+		private @Nullable String groupRemoteAssignor;
+
+		/**
+		 * Time without heartbeats after which the broker removes a consumer from its group
+		 * (session.timeout.ms). Classic protocol only, where it defaults to 45s; with
+		 * group-protocol=consumer the broker's group.consumer.session.timeout.ms applies and setting it
+		 * fails start-up.
+		 */
+		private @Nullable Duration sessionTimeout;
+
+		/**
+		 * Interval of consumer heartbeats (heartbeat.interval.ms). Classic protocol only, where it
+		 * defaults to 3s; with group-protocol=consumer the broker's group.consumer.heartbeat.interval.ms
+		 * applies and setting it fails start-up.
+		 */
+		private @Nullable Duration heartbeatInterval;
 
 		/**
 		 * Longest time between two polls before the consumer leaves its group (max.poll.interval.ms). The
@@ -391,19 +409,35 @@ public class EventBusKafkaProperties {
 			this.maxPollRecords = maxPollRecords;
 		}
 
-		public Duration getSessionTimeout() {
+		public KafkaGroupProtocol getGroupProtocol() {
+			return this.groupProtocol;
+		}
+
+		public void setGroupProtocol(KafkaGroupProtocol groupProtocol) {
+			this.groupProtocol = groupProtocol;
+		}
+
+		public @Nullable String getGroupRemoteAssignor() {
+			return this.groupRemoteAssignor;
+		}
+
+		public void setGroupRemoteAssignor(@Nullable String groupRemoteAssignor) {
+			this.groupRemoteAssignor = groupRemoteAssignor;
+		}
+
+		public @Nullable Duration getSessionTimeout() {
 			return this.sessionTimeout;
 		}
 
-		public void setSessionTimeout(Duration sessionTimeout) {
+		public void setSessionTimeout(@Nullable Duration sessionTimeout) {
 			this.sessionTimeout = sessionTimeout;
 		}
 
-		public Duration getHeartbeatInterval() {
+		public @Nullable Duration getHeartbeatInterval() {
 			return this.heartbeatInterval;
 		}
 
-		public void setHeartbeatInterval(Duration heartbeatInterval) {
+		public void setHeartbeatInterval(@Nullable Duration heartbeatInterval) {
 			this.heartbeatInterval = heartbeatInterval;
 		}
 

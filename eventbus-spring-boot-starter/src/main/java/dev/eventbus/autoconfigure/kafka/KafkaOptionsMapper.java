@@ -1,7 +1,10 @@
 package dev.eventbus.autoconfigure.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -11,6 +14,7 @@ import org.springframework.util.unit.DataSize;
 import dev.eventbus.autoconfigure.EventBusConfigurationException;
 import dev.eventbus.autoconfigure.EventBusOptionsErrors;
 import dev.eventbus.core.kafka.KafkaConsumerOptions;
+import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaNetworkOptions;
 import dev.eventbus.core.kafka.KafkaOptions;
 import dev.eventbus.core.kafka.KafkaProducerOptions;
@@ -56,6 +60,8 @@ final class KafkaOptionsMapper {
 				.asInt(DataSize::toBytes)
 				.to(consumerOptions::maxPartitionFetchBytes);
 			map.from(consumer::getMaxPollRecords).to(consumerOptions::maxPollRecords);
+			map.from(consumer::getGroupProtocol).to(consumerOptions::groupProtocol);
+			map.from(consumer::getGroupRemoteAssignor).to(consumerOptions::groupRemoteAssignor);
 			map.from(consumer::getSessionTimeout).to(consumerOptions::sessionTimeout);
 			map.from(consumer::getHeartbeatInterval).to(consumerOptions::heartbeatInterval);
 			map.from(consumer::getMaxPollInterval).to(consumerOptions::maxPollInterval);
@@ -159,13 +165,59 @@ final class KafkaOptionsMapper {
 							+ "): every fetch would wait the full fetch-max-wait",
 					"Lower eventbus.kafka.consumer.fetch-min-size or raise eventbus.kafka.consumer.fetch-max-size.");
 		}
-		if (consumer.getHeartbeatInterval().compareTo(consumer.getSessionTimeout()) >= 0) {
+		if (consumer.getGroupProtocol() == KafkaGroupProtocol.CONSUMER) {
+			checkConsumerProtocol(properties);
+			return;
+		}
+		Duration heartbeat = (consumer.getHeartbeatInterval() != null) ? consumer.getHeartbeatInterval()
+				: KafkaConsumerOptions.DEFAULT_HEARTBEAT_INTERVAL;
+		Duration session = (consumer.getSessionTimeout() != null) ? consumer.getSessionTimeout()
+				: KafkaConsumerOptions.DEFAULT_SESSION_TIMEOUT;
+		if (heartbeat.compareTo(session) >= 0) {
 			throw new EventBusConfigurationException("eventbus.kafka.consumer.heartbeat-interval",
-					"eventbus.kafka.consumer.heartbeat-interval (" + consumer.getHeartbeatInterval()
-							+ ") is not below eventbus.kafka.consumer.session-timeout (" + consumer.getSessionTimeout()
+					"eventbus.kafka.consumer.heartbeat-interval (" + heartbeat
+							+ ") is not below eventbus.kafka.consumer.session-timeout (" + session
 							+ "): the broker would evict consumers between heartbeats",
 					"Set eventbus.kafka.consumer.heartbeat-interval to about a third of the session timeout.");
 		}
+	}
+
+	/**
+	 * The consumer group protocol refuses the classic-only client settings: one set explicitly (as a
+	 * property or a raw client setting) is a contradiction, reported with both properties.
+	 */
+	private static void checkConsumerProtocol(EventBusKafkaProperties properties) {
+		EventBusKafkaProperties.Consumer consumer = properties.getConsumer();
+		if (consumer.getSessionTimeout() != null) {
+			throw consumerProtocolConflict("eventbus.kafka.consumer.session-timeout", "the session timeout",
+					"group.consumer.session.timeout.ms");
+		}
+		if (consumer.getHeartbeatInterval() != null) {
+			throw consumerProtocolConflict("eventbus.kafka.consumer.heartbeat-interval", "the heartbeat interval",
+					"group.consumer.heartbeat.interval.ms");
+		}
+		Map<String, Map<String, String>> raw = new LinkedHashMap<>();
+		raw.put("eventbus.kafka.properties", properties.getProperties());
+		raw.put("eventbus.kafka.consumer.properties", consumer.getProperties());
+		for (Map.Entry<String, Map<String, String>> settings : raw.entrySet()) {
+			for (String key : List.of("session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy")) {
+				if (settings.getValue().containsKey(key)) {
+					throw consumerProtocolConflict(settings.getKey() + "." + key, "'" + key + "'",
+							key.startsWith("partition") ? "group.consumer.assignors" : "group.consumer." + key);
+				}
+			}
+		}
+	}
+
+	private static EventBusConfigurationException consumerProtocolConflict(String property, String what,
+			String brokerSetting) {
+		return new EventBusConfigurationException(property,
+				property + " is set but eventbus.kafka.consumer.group-protocol is consumer: under the consumer group "
+						+ "protocol (KIP-848) the broker owns " + what + " (broker setting " + brokerSetting
+						+ ") and the Kafka client refuses the classic-only setting",
+				"Remove " + property + " to use the consumer protocol (tune " + brokerSetting
+						+ " on the broker, or per group with kafka-configs), or set "
+						+ "eventbus.kafka.consumer.group-protocol=classic to keep it.");
 	}
 
 }
