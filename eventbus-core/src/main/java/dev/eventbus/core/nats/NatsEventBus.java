@@ -150,9 +150,18 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		catch (IOException ex) {
 			shutdownOwnedThreads();
-			throw new EventBusException("Could not connect to NATS " + ServerUrls.redact(this.options.servers()) + " as '"
-					+ this.options.connectionName() + "' within connection-timeout " + this.options.connectionTimeout()
-					+ ": " + ServerUrls.redact(ex.getMessage()) + ". Check eventbus.nats.servers and the credentials", ex);
+			Exception lastException = this.monitor.lastException();
+			EventBusException failure = new EventBusException("Could not connect to NATS "
+					+ ServerUrls.redact(this.options.servers()) + " as '" + this.options.connectionName()
+					+ "' within connection-timeout " + this.options.connectionTimeout() + ": "
+					+ ServerUrls.redact(ex.getMessage())
+					+ ((lastException != null) ? " (last connection error: " + ServerUrls.describe(lastException) + ")" : "")
+					+ ". Check eventbus.nats.servers, the credentials and the TLS settings", ex);
+			if (lastException != null && lastException != ex) {
+				// the cause of a failed TLS handshake reaches the bus only through the error listener
+				failure.addSuppressed(lastException);
+			}
+			throw failure;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -41,8 +42,9 @@ public final class EventBusKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaOptions eventBusKafkaOptions(EventBusKafkaProperties properties, EventBusProperties busProperties,
-			Environment environment, ObjectProvider<EventBusKafkaOptionsCustomizer> customizers) {
-		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment);
+			Environment environment, ObjectProvider<EventBusKafkaOptionsCustomizer> customizers,
+			ObjectProvider<SslBundles> sslBundles) {
+		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment, sslBundles.getIfAvailable());
 		String deadLetterSuffix = busProperties.getDeadLetter().getSuffix();
 		if (deadLetterSuffix == null && customizers.orderedStream().findAny().isEmpty()) {
 			return mapped;
