@@ -150,6 +150,9 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		catch (IOException ex) {
 			shutdownOwnedThreads();
+			// jnats reports why the attempts failed (a TLS handshake, say) to the error listener, whose
+			// callback is queued on the maintenance thread: let the queued callbacks finish first
+			awaitMaintenanceCallbacks();
 			Exception lastException = this.monitor.lastException();
 			EventBusException failure = new EventBusException("Could not connect to NATS "
 					+ ServerUrls.redact(this.options.servers()) + " as '" + this.options.connectionName()
@@ -383,6 +386,15 @@ public final class NatsEventBus extends AbstractEventBus {
 		// Periodic tasks are dropped; a queued CLOSED callback still runs.
 		this.maintenance.shutdown();
 		this.connects.shutdownNow();
+	}
+
+	private void awaitMaintenanceCallbacks() {
+		try {
+			this.maintenance.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static ThreadFactory named(String prefix) {

@@ -825,7 +825,7 @@ public class EventBusKafkaProperties {
 		/**
 		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose key and trust material every
 		 * client uses, instead of the security.truststore-* and security.keystore-* / key-password
-		 * settings (setting both fails start-up). Needs security.protocol SSL or SASL_SSL.
+		 * settings (setting both fails start-up); needs security.protocol SSL or SASL_SSL.
 		 */
 		private @Nullable String bundle;
 
