@@ -29,7 +29,8 @@ import dev.eventbus.core.kafka.KafkaOptions;
  * {@code ProducerFactory}, {@code ConsumerFactory} or {@code KafkaTemplate} bean is registered, so
  * Spring Boot's own Kafka auto-configuration is unaffected. {@link EventBusKafkaProducerFactoryCustomizer}
  * and {@link EventBusKafkaConsumerFactoryCustomizer} beans reach those factories, in their
- * {@code @Order}.
+ * {@code @Order}. {@code eventbus.kafka.ssl.bundle} takes every client's TLS material from a Spring
+ * Boot SSL bundle ({@link SslBundles}).
  */
 @AutoConfiguration
 @ConditionalOnClass(name = { "org.springframework.kafka.core.DefaultKafkaProducerFactory",

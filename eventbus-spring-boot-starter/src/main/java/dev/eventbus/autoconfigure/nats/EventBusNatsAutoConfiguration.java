@@ -38,7 +38,9 @@ import dev.eventbus.core.support.ServerUrls;
  * {@link NatsEventBus} behind the publish circuit breaker) and {@code eventBusTransportProbe}
  * (connection status and JetStream account information). The connection lives inside the bus: no
  * {@code io.nats.client.Connection} bean is registered; {@link EventBusNatsConnectionOptionsCustomizer}
- * beans adjust its jnats options, in their {@code @Order}.
+ * beans adjust its jnats options, in their {@code @Order}. A {@link NatsConnectionDetails} bean
+ * replaces {@code eventbus.nats.servers} (and the credentials it returns); {@code eventbus.nats.tls.bundle}
+ * takes the connection's SSL context from a Spring Boot SSL bundle.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "io.nats.client.Nats")
@@ -111,7 +113,8 @@ public final class EventBusNatsAutoConfiguration {
 						"The NATS transport could not start on " + ServerUrls.redact(eventBusNatsOptions.servers())
 								+ ": " + ServerUrls.redact(ex.getMessage()),
 						"Start the NATS server (with JetStream enabled, nats-server -js) or point eventbus.nats.servers "
-								+ "at a reachable one; check eventbus.nats credentials and TLS settings.",
+								+ "(or the NatsConnectionDetails bean) at a reachable one; check eventbus.nats credentials "
+								+ "and TLS settings.",
 						ex);
 			}
 			return components.decorate(bus);
