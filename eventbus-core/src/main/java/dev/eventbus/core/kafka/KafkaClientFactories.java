@@ -178,7 +178,13 @@ public final class KafkaClientFactories {
 			config.put(SaslConfigs.SASL_JAAS_CONFIG,
 					(security.jaasConfig() != null) ? security.jaasConfig() : jaas(security));
 		}
-		if (security.ssl()) {
+		if (security.ssl() && security.sslContext() != null) {
+			config.put(SslConfigs.SSL_ENGINE_FACTORY_CLASS_CONFIG, SslContextEngineFactory.class);
+			config.put(SslContextEngineFactory.SSL_CONTEXT_CONFIG, security.sslContext());
+			config.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
+					security.hostnameVerification() ? "https" : "");
+		}
+		else if (security.ssl()) {
 			putIfSet(config, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, security.truststoreLocation());
 			putIfSet(config, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, security.truststorePassword());
 			putIfSet(config, SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, security.truststoreType());

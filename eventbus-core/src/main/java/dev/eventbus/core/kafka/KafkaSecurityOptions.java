@@ -2,6 +2,8 @@ package dev.eventbus.core.kafka;
 
 import java.util.Locale;
 
+import javax.net.ssl.SSLContext;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +48,8 @@ public final class KafkaSecurityOptions {
 
 	private final boolean hostnameVerification;
 
+	private final @Nullable SSLContext sslContext;
+
 	private KafkaSecurityOptions(Builder builder) {
 		this.protocol = builder.protocol;
 		this.saslMechanism = builder.saslMechanism;
@@ -60,6 +64,7 @@ public final class KafkaSecurityOptions {
 		this.keyPassword = builder.keyPassword;
 		this.keystoreType = builder.keystoreType;
 		this.hostnameVerification = builder.hostnameVerification;
+		this.sslContext = builder.sslContext;
 	}
 
 	/** @return a builder with the defaults */
@@ -79,7 +84,7 @@ public final class KafkaSecurityOptions {
 			.truststorePassword(this.truststorePassword).truststoreType(this.truststoreType)
 			.keystoreLocation(this.keystoreLocation).keystorePassword(this.keystorePassword)
 			.keyPassword(this.keyPassword).keystoreType(this.keystoreType)
-			.hostnameVerification(this.hostnameVerification);
+			.hostnameVerification(this.hostnameVerification).sslContext(this.sslContext);
 	}
 
 	/** @return {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}; client {@code security.protocol} */
@@ -151,6 +156,17 @@ public final class KafkaSecurityOptions {
 		return this.hostnameVerification;
 	}
 
+	/**
+	 * An explicit SSL context with the key and trust material (for example from a Spring Boot SSL
+	 * bundle); when set the clients create their TLS engines from it through
+	 * {@link SslContextEngineFactory} ({@code ssl.engine.factory.class}) and the store settings must
+	 * be unset.
+	 * @return the SSL context, or null to use the store settings
+	 */
+	public @Nullable SSLContext sslContext() {
+		return this.sslContext;
+	}
+
 	/** @return whether the protocol uses SASL */
 	public boolean sasl() {
 		return this.protocol.startsWith("SASL_");
@@ -166,7 +182,8 @@ public final class KafkaSecurityOptions {
 		return "KafkaSecurityOptions{protocol=" + this.protocol + ", saslMechanism=" + this.saslMechanism
 				+ ", username=" + this.username + ", password=" + ((this.password != null) ? "******" : null)
 				+ ", truststoreLocation=" + this.truststoreLocation + ", keystoreLocation=" + this.keystoreLocation
-				+ ", hostnameVerification=" + this.hostnameVerification + "}";
+				+ ", hostnameVerification=" + this.hostnameVerification
+				+ ((this.sslContext != null) ? ", sslContext=" + this.sslContext.getProtocol() : "") + "}";
 	}
 
 	/** Builds {@link KafkaSecurityOptions}; {@link #build()} rejects bad values naming the setting. */
@@ -197,6 +214,8 @@ public final class KafkaSecurityOptions {
 		private @Nullable String keystoreType;
 
 		private boolean hostnameVerification = DEFAULT_HOSTNAME_VERIFICATION;
+
+		private @Nullable SSLContext sslContext;
 
 		private Builder() {
 		}
@@ -280,6 +299,16 @@ public final class KafkaSecurityOptions {
 		}
 
 		/**
+		 * @param sslContext explicit SSL context (key and trust material), or null; excludes the
+		 * trust store and key store settings
+		 * @return this builder
+		 */
+		public Builder sslContext(@Nullable SSLContext sslContext) {
+			this.sslContext = sslContext;
+			return this;
+		}
+
+		/**
 		 * @return the options
 		 * @throws IllegalArgumentException naming the invalid setting
 		 */
@@ -310,6 +339,23 @@ public final class KafkaSecurityOptions {
 			if (!ssl && (this.truststoreLocation != null || this.keystoreLocation != null)) {
 				throw new IllegalArgumentException("kafka.security.truststoreLocation/keystoreLocation need a TLS protocol "
 						+ "but kafka.security.protocol was " + this.protocol + ": use SSL or SASL_SSL");
+			}
+			if (this.sslContext != null) {
+				if (!ssl) {
+					throw new IllegalArgumentException("kafka.security.sslContext needs a TLS protocol but "
+							+ "kafka.security.protocol was " + this.protocol + ": use SSL or SASL_SSL");
+				}
+				String store = (this.truststoreLocation != null) ? "truststoreLocation"
+						: (this.truststorePassword != null) ? "truststorePassword"
+						: (this.truststoreType != null) ? "truststoreType"
+						: (this.keystoreLocation != null) ? "keystoreLocation"
+						: (this.keystorePassword != null) ? "keystorePassword"
+						: (this.keyPassword != null) ? "keyPassword"
+						: (this.keystoreType != null) ? "keystoreType" : null;
+				if (store != null) {
+					throw new IllegalArgumentException("kafka.security.sslContext and kafka.security." + store
+							+ " are both set: the SSL context carries the key and trust material, set one or the other");
+				}
 			}
 			return new KafkaSecurityOptions(this);
 		}

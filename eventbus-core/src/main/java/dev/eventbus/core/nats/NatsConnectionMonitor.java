@@ -32,6 +32,8 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 
 	private volatile @Nullable String lastError;
 
+	private volatile @Nullable Exception lastException;
+
 	private final AtomicLong reconnects = new AtomicLong();
 
 	NatsConnectionMonitor(String connectionName) {
@@ -68,6 +70,7 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 	@Override
 	public void exceptionOccurred(Connection connection, Exception exception) {
 		this.lastError = ServerUrls.describe(exception);
+		this.lastException = exception;
 		logger.warn("NATS connection '{}' exception ({}): {}", this.connectionName,
 				ServerUrls.redact(connection.getConnectedUrl()), this.lastError);
 	}
@@ -77,6 +80,11 @@ final class NatsConnectionMonitor implements ConnectionListener, ErrorListener {
 		this.lastError = status.toString();
 		logger.warn("NATS connection '{}' pull error on {}: {}", this.connectionName, subscription.getSubject(),
 				status);
+	}
+
+	/** @return the last exception jnats reported (a failed TLS handshake, for example), or null */
+	@Nullable Exception lastException() {
+		return this.lastException;
 	}
 
 	NatsConnectionStatus status(@Nullable Connection connection) {

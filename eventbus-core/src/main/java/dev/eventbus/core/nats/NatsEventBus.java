@@ -150,9 +150,21 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		catch (IOException ex) {
 			shutdownOwnedThreads();
-			throw new EventBusException("Could not connect to NATS " + ServerUrls.redact(this.options.servers()) + " as '"
-					+ this.options.connectionName() + "' within connection-timeout " + this.options.connectionTimeout()
-					+ ": " + ServerUrls.redact(ex.getMessage()) + ". Check eventbus.nats.servers and the credentials", ex);
+			// jnats reports why the attempts failed (a TLS handshake, say) to the error listener, whose
+			// callback is queued on the maintenance thread: let the queued callbacks finish first
+			awaitMaintenanceCallbacks();
+			Exception lastException = this.monitor.lastException();
+			EventBusException failure = new EventBusException("Could not connect to NATS "
+					+ ServerUrls.redact(this.options.servers()) + " as '" + this.options.connectionName()
+					+ "' within connection-timeout " + this.options.connectionTimeout() + ": "
+					+ ServerUrls.redact(ex.getMessage())
+					+ ((lastException != null) ? " (last connection error: " + ServerUrls.describe(lastException) + ")" : "")
+					+ ". Check eventbus.nats.servers, the credentials and the TLS settings", ex);
+			if (lastException != null && lastException != ex) {
+				// the cause of a failed TLS handshake reaches the bus only through the error listener
+				failure.addSuppressed(lastException);
+			}
+			throw failure;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -374,6 +386,15 @@ public final class NatsEventBus extends AbstractEventBus {
 		// Periodic tasks are dropped; a queued CLOSED callback still runs.
 		this.maintenance.shutdown();
 		this.connects.shutdownNow();
+	}
+
+	private void awaitMaintenanceCallbacks() {
+		try {
+			this.maintenance.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static ThreadFactory named(String prefix) {

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -228,6 +231,43 @@ class KafkaClientFactoriesTest {
 								+ "username=\"alice\" password=\"s\\\"cret\";"));
 			}
 			assertThat(options.security().toString()).doesNotContain("cret");
+		}
+
+		@Test
+		void sslContextIsHandedToTheEngineFactoryInsteadOfStores() throws Exception {
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, null, null);
+			KafkaOptions options = DEFAULTS.toBuilder()
+				.security(KafkaSecurityOptions.builder().protocol("SSL").sslContext(context).build())
+				.build();
+			Map<String, Object> config = KafkaClientFactories.producerConfig(options);
+			assertThat(config).contains(entry("ssl.engine.factory.class", SslContextEngineFactory.class),
+					entry(SslContextEngineFactory.SSL_CONTEXT_CONFIG, context),
+					entry("ssl.endpoint.identification.algorithm", "https"))
+				.doesNotContainKeys("ssl.truststore.location", "ssl.keystore.location");
+			SslContextEngineFactory factory = new SslContextEngineFactory();
+			factory.configure(Map.of(SslContextEngineFactory.SSL_CONTEXT_CONFIG, context, "ssl.enabled.protocols",
+					List.of("TLSv1.3")));
+			SSLEngine engine = factory.createClientSslEngine("broker", 9093, "https");
+			assertThat(engine.getUseClientMode()).isTrue();
+			assertThat(engine.getEnabledProtocols()).containsExactly("TLSv1.3");
+			assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm()).isEqualTo("https");
+			assertThat(engine.getPeerHost()).isEqualTo("broker");
+		}
+
+		@Test
+		void sslContextNeedsATlsProtocolAndExcludesTheStores() throws Exception {
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, null, null);
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> KafkaSecurityOptions.builder().sslContext(context).build())
+				.withMessageContaining("kafka.security.sslContext")
+				.withMessageContaining("PLAINTEXT");
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> KafkaSecurityOptions.builder().protocol("SSL").sslContext(context)
+					.truststoreLocation("/etc/kafka/trust.p12").build())
+				.withMessageContaining("kafka.security.sslContext")
+				.withMessageContaining("kafka.security.truststoreLocation");
 		}
 
 		@Test

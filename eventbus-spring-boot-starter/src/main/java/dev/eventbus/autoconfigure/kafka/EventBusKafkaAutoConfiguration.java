@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -28,7 +29,8 @@ import dev.eventbus.core.kafka.KafkaOptions;
  * {@code ProducerFactory}, {@code ConsumerFactory} or {@code KafkaTemplate} bean is registered, so
  * Spring Boot's own Kafka auto-configuration is unaffected. {@link EventBusKafkaProducerFactoryCustomizer}
  * and {@link EventBusKafkaConsumerFactoryCustomizer} beans reach those factories, in their
- * {@code @Order}.
+ * {@code @Order}. {@code eventbus.kafka.ssl.bundle} takes every client's TLS material from a Spring
+ * Boot SSL bundle ({@link SslBundles}).
  */
 @AutoConfiguration
 @ConditionalOnClass(name = { "org.springframework.kafka.core.DefaultKafkaProducerFactory",
@@ -41,8 +43,9 @@ public final class EventBusKafkaAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	KafkaOptions eventBusKafkaOptions(EventBusKafkaProperties properties, EventBusProperties busProperties,
-			Environment environment, ObjectProvider<EventBusKafkaOptionsCustomizer> customizers) {
-		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment);
+			Environment environment, ObjectProvider<EventBusKafkaOptionsCustomizer> customizers,
+			ObjectProvider<SslBundles> sslBundles) {
+		KafkaOptions mapped = KafkaOptionsMapper.map(properties, environment, sslBundles.getIfAvailable());
 		String deadLetterSuffix = busProperties.getDeadLetter().getSuffix();
 		if (deadLetterSuffix == null && customizers.orderedStream().findAny().isEmpty()) {
 			return mapped;

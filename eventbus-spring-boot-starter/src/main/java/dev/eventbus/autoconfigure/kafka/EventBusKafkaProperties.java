@@ -50,6 +50,8 @@ public class EventBusKafkaProperties {
 
 	private final Topics topics = new Topics();
 
+	private final Ssl ssl = new Ssl();
+
 	public List<String> getBootstrapServers() {
 		return this.bootstrapServers;
 	}
@@ -84,6 +86,10 @@ public class EventBusKafkaProperties {
 
 	public Topics getTopics() {
 		return this.topics;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
 	}
 
 	/** Producer settings. */
@@ -846,4 +852,25 @@ public class EventBusKafkaProperties {
 		}
 
 	}
+
+	/** TLS material from a Spring Boot SSL bundle. */
+	public static class Ssl {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose key and trust material every
+		 * client uses, instead of the security.truststore-* and security.keystore-* / key-password
+		 * settings (setting both fails start-up); needs security.protocol SSL or SASL_SSL.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
 }

@@ -4,15 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 import dev.eventbus.autoconfigure.EventBusConfigurationException;
 import dev.eventbus.autoconfigure.EventBusOptionsErrors;
+import dev.eventbus.autoconfigure.EventBusSslBundles;
 import dev.eventbus.core.kafka.KafkaConsumerOptions;
 import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaNetworkOptions;
@@ -30,9 +37,23 @@ final class KafkaOptionsMapper {
 	private KafkaOptionsMapper() {
 	}
 
+	static final String SSL_BUNDLE = "eventbus.kafka.ssl.bundle";
+
 	static KafkaOptions map(EventBusKafkaProperties properties, Environment environment) {
+		return map(properties, environment, null);
+	}
+
+	/**
+	 * @param properties the bound properties
+	 * @param environment for the spring.kafka.bootstrap-servers fallback
+	 * @param sslBundles the application's SSL bundles, or null if there are none
+	 * @return the options
+	 */
+	static KafkaOptions map(EventBusKafkaProperties properties, Environment environment,
+			@Nullable SslBundles sslBundles) {
 		List<String> servers = bootstrapServers(properties, environment);
 		check(properties);
+		SslBundle sslBundle = sslBundle(properties, sslBundles);
 		PropertyMapper map = PropertyMapper.get();
 		try {
 			EventBusKafkaProperties.Producer producer = properties.getProducer();
@@ -95,6 +116,9 @@ final class KafkaOptionsMapper {
 			map.from(security::getKeyPassword).to(securityOptions::keyPassword);
 			map.from(security::getKeystoreType).to(securityOptions::keystoreType);
 			map.from(security::isHostnameVerification).to(securityOptions::hostnameVerification);
+			if (sslBundle != null) {
+				securityOptions.sslContext(sslBundle.createSslContext());
+			}
 
 			EventBusKafkaProperties.Topics topics = properties.getTopics();
 			KafkaTopicOptions.Builder topicOptions = KafkaTopicOptions.builder();
@@ -116,6 +140,9 @@ final class KafkaOptionsMapper {
 				.topics(topicOptions.build());
 			map.from(properties::getClientId).to(options::clientId);
 			map.from(properties::getProperties).to(options::properties);
+			if (sslBundle != null) {
+				options.properties(withBundleOptions(properties.getProperties(), sslBundle.getOptions()));
+			}
 			return options.build();
 		}
 		catch (IllegalArgumentException ex) {
@@ -138,6 +165,47 @@ final class KafkaOptionsMapper {
 				"eventbus.transport is 'kafka' but no broker address is configured: neither eventbus.kafka.bootstrap-servers nor spring.kafka.bootstrap-servers is set",
 				"Set eventbus.kafka.bootstrap-servers (or spring.kafka.bootstrap-servers) to the brokers' "
 						+ "host:port pairs, for example eventbus.kafka.bootstrap-servers=localhost:9092.");
+	}
+
+	private static @Nullable SslBundle sslBundle(EventBusKafkaProperties properties, @Nullable SslBundles bundles) {
+		String name = properties.getSsl().getBundle();
+		if (name == null || name.isBlank()) {
+			return null;
+		}
+		EventBusKafkaProperties.Security security = properties.getSecurity();
+		Map<String, @Nullable Object> stores = new LinkedHashMap<>();
+		stores.put("eventbus.kafka.security.truststore-location", security.getTruststoreLocation());
+		stores.put("eventbus.kafka.security.truststore-password", security.getTruststorePassword());
+		stores.put("eventbus.kafka.security.truststore-type", security.getTruststoreType());
+		stores.put("eventbus.kafka.security.keystore-location", security.getKeystoreLocation());
+		stores.put("eventbus.kafka.security.keystore-password", security.getKeystorePassword());
+		stores.put("eventbus.kafka.security.key-password", security.getKeyPassword());
+		stores.put("eventbus.kafka.security.keystore-type", security.getKeystoreType());
+		EventBusSslBundles.checkExclusive(SSL_BUNDLE, name, stores);
+		String protocol = security.getProtocol().trim().toUpperCase(Locale.ROOT);
+		if (!protocol.equals("SSL") && !protocol.equals("SASL_SSL")) {
+			throw new EventBusConfigurationException(SSL_BUNDLE,
+					SSL_BUNDLE + " names SSL bundle '" + name + "' but eventbus.kafka.security.protocol is "
+							+ security.getProtocol() + ", which does not use TLS",
+					"Set eventbus.kafka.security.protocol=SSL (or SASL_SSL with SASL credentials), or remove "
+							+ SSL_BUNDLE + ".");
+		}
+		return EventBusSslBundles.resolve(bundles, SSL_BUNDLE, name);
+	}
+
+	/**
+	 * The bundle's enabled protocols and ciphers become ssl.enabled.protocols and ssl.cipher.suites,
+	 * unless eventbus.kafka.properties sets them.
+	 */
+	private static Map<String, String> withBundleOptions(Map<String, String> raw, SslOptions bundleOptions) {
+		Map<String, String> merged = new LinkedHashMap<>(raw);
+		if (bundleOptions.getEnabledProtocols() != null) {
+			merged.putIfAbsent("ssl.enabled.protocols", String.join(",", bundleOptions.getEnabledProtocols()));
+		}
+		if (bundleOptions.getCiphers() != null) {
+			merged.putIfAbsent("ssl.cipher.suites", String.join(",", bundleOptions.getCiphers()));
+		}
+		return merged;
 	}
 
 	private static void check(EventBusKafkaProperties properties) {

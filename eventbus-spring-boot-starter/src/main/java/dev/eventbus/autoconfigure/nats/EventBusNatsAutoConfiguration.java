@@ -1,7 +1,12 @@
 package dev.eventbus.autoconfigure.nats;
 
+import java.security.cert.CertificateException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -32,7 +38,9 @@ import dev.eventbus.core.support.ServerUrls;
  * {@link NatsEventBus} behind the publish circuit breaker) and {@code eventBusTransportProbe}
  * (connection status and JetStream account information). The connection lives inside the bus: no
  * {@code io.nats.client.Connection} bean is registered; {@link EventBusNatsConnectionOptionsCustomizer}
- * beans adjust its jnats options, in their {@code @Order}.
+ * beans adjust its jnats options, in their {@code @Order}. A {@link NatsConnectionDetails} bean
+ * replaces {@code eventbus.nats.servers} (and the credentials it returns); {@code eventbus.nats.tls.bundle}
+ * takes the connection's SSL context from a Spring Boot SSL bundle.
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "io.nats.client.Nats")
@@ -44,8 +52,22 @@ public final class EventBusNatsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	NatsOptions eventBusNatsOptions(EventBusNatsProperties properties, EventBusProperties busProperties,
-			ObjectProvider<EventBusNatsOptionsCustomizer> customizers) {
-		NatsOptions.Builder builder = NatsOptionsMapper.map(properties);
+			ObjectProvider<EventBusNatsOptionsCustomizer> customizers, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<NatsConnectionDetails> connectionDetails) {
+		NatsOptions.Builder builder = NatsOptionsMapper.map(properties, sslBundles.getIfAvailable());
+		NatsConnectionDetails details = connectionDetails.getIfAvailable();
+		if (details != null) {
+			builder.servers(details.getServers());
+			if (details.getUsername() != null) {
+				builder.username(details.getUsername());
+			}
+			if (details.getPassword() != null) {
+				builder.password(details.getPassword());
+			}
+			if (details.getToken() != null) {
+				builder.token(details.getToken());
+			}
+		}
 		String deadLetterSuffix = busProperties.getDeadLetter().getSuffix();
 		if (deadLetterSuffix != null) {
 			builder.deadLetterSuffix(deadLetterSuffix);
@@ -65,7 +87,8 @@ public final class EventBusNatsAutoConfiguration {
 
 		@Bean
 		EventBus eventBus(NatsOptions eventBusNatsOptions, EventBusComponents components,
-				ObjectProvider<EventBusNatsConnectionOptionsCustomizer> connectionOptionsCustomizers) {
+				ObjectProvider<EventBusNatsConnectionOptionsCustomizer> connectionOptionsCustomizers,
+				EventBusNatsProperties properties) {
 			NatsEventBus.Builder builder = NatsEventBus.builder(eventBusNatsOptions).settings(components.settings());
 			connectionOptionsCustomizers.orderedStream()
 				.forEach((customizer) -> builder.connectionOptionsCustomizer(customizer::customize));
@@ -74,14 +97,45 @@ public final class EventBusNatsAutoConfiguration {
 				bus = builder.build();
 			}
 			catch (EventBusException ex) {
+				String bundle = properties.getTls().getBundle();
+				if (bundle != null && !bundle.isBlank() && tlsFailure(ex)) {
+					throw new EventBusConfigurationException(NatsOptionsMapper.TLS_BUNDLE,
+							"The NATS transport could not complete the TLS handshake with "
+									+ ServerUrls.redact(eventBusNatsOptions.servers()) + " using SSL bundle '" + bundle
+									+ "' (" + NatsOptionsMapper.TLS_BUNDLE + "): " + ServerUrls.redact(ex.getMessage()),
+							"Make the trust material of spring.ssl.bundle.*." + bundle
+									+ " include the certificate (or its issuer) the server presents, and its key material "
+									+ "a client certificate the server accepts, or set " + NatsOptionsMapper.TLS_BUNDLE
+									+ " to a bundle that does.",
+							ex);
+				}
 				throw new EventBusConfigurationException("eventbus.nats.servers",
 						"The NATS transport could not start on " + ServerUrls.redact(eventBusNatsOptions.servers())
 								+ ": " + ServerUrls.redact(ex.getMessage()),
 						"Start the NATS server (with JetStream enabled, nats-server -js) or point eventbus.nats.servers "
-								+ "at a reachable one; check eventbus.nats credentials and TLS settings.",
+								+ "(or the NatsConnectionDetails bean) at a reachable one; check eventbus.nats credentials "
+								+ "and TLS settings.",
 						ex);
 			}
 			return components.decorate(bus);
+		}
+
+		/**
+		 * Whether connecting failed in the TLS handshake: jnats reports the handshake's exception to the
+		 * error listener, which the bus attaches as a suppressed exception.
+		 */
+		private static boolean tlsFailure(@Nullable Throwable failure) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				if (cause instanceof SSLException || cause instanceof CertificateException) {
+					return true;
+				}
+				for (Throwable suppressed : cause.getSuppressed()) {
+					if (tlsFailure(suppressed)) {
+						return true;
+					}
+				}
+			}
+			return false;
 		}
 
 		@Bean

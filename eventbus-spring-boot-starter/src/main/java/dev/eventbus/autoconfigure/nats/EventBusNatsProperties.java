@@ -238,6 +238,13 @@ public class EventBusNatsProperties {
 		 */
 		private @Nullable String keystorePassword;
 
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose SSL context the connection
+		 * uses (implies TLS), instead of the trust store and key store settings (setting both fails
+		 * start-up).
+		 */
+		private @Nullable String bundle;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -276,6 +283,14 @@ public class EventBusNatsProperties {
 
 		public void setKeystorePassword(@Nullable String keystorePassword) {
 			this.keystorePassword = keystorePassword;
+		}
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

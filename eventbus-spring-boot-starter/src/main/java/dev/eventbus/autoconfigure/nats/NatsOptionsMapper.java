@@ -1,8 +1,16 @@
 package dev.eventbus.autoconfigure.nats;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.PropertyMapper;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 
 import dev.eventbus.autoconfigure.EventBusOptionsErrors;
+import dev.eventbus.autoconfigure.EventBusSslBundles;
 import dev.eventbus.core.nats.NatsConsumerOptions;
 import dev.eventbus.core.nats.NatsOptions;
 import dev.eventbus.core.nats.NatsPublishOptions;
@@ -17,7 +25,19 @@ final class NatsOptionsMapper {
 	private NatsOptionsMapper() {
 	}
 
+	static final String TLS_BUNDLE = "eventbus.nats.tls.bundle";
+
 	static NatsOptions.Builder map(EventBusNatsProperties properties) {
+		return map(properties, null);
+	}
+
+	/**
+	 * @param properties the bound properties
+	 * @param sslBundles the application's SSL bundles, or null if there are none
+	 * @return the options builder
+	 */
+	static NatsOptions.Builder map(EventBusNatsProperties properties, @Nullable SslBundles sslBundles) {
+		SslBundle sslBundle = sslBundle(properties.getTls(), sslBundles);
 		PropertyMapper map = PropertyMapper.get();
 		try {
 			EventBusNatsProperties.Stream stream = properties.getStream();
@@ -66,6 +86,9 @@ final class NatsOptionsMapper {
 			map.from(tls::getTruststorePassword).to(options::truststorePassword);
 			map.from(tls::getKeystorePath).to(options::keystorePath);
 			map.from(tls::getKeystorePassword).to(options::keystorePassword);
+			if (sslBundle != null) {
+				options.sslContext(sslBundle.createSslContext());
+			}
 			map.from(properties::getReconnectWait).to(options::reconnectWait);
 			map.from(properties::getMaxReconnects).to(options::maxReconnects);
 			map.from(properties::getPingInterval).to(options::pingInterval);
@@ -77,6 +100,20 @@ final class NatsOptionsMapper {
 		catch (IllegalArgumentException ex) {
 			throw EventBusOptionsErrors.translate("eventbus.nats", ex);
 		}
+	}
+
+	private static @Nullable SslBundle sslBundle(EventBusNatsProperties.Tls tls, @Nullable SslBundles bundles) {
+		String name = tls.getBundle();
+		if (name == null || name.isBlank()) {
+			return null;
+		}
+		Map<String, @Nullable Object> stores = new LinkedHashMap<>();
+		stores.put("eventbus.nats.tls.truststore-path", tls.getTruststorePath());
+		stores.put("eventbus.nats.tls.truststore-password", tls.getTruststorePassword());
+		stores.put("eventbus.nats.tls.keystore-path", tls.getKeystorePath());
+		stores.put("eventbus.nats.tls.keystore-password", tls.getKeystorePassword());
+		EventBusSslBundles.checkExclusive(TLS_BUNDLE, name, stores);
+		return EventBusSslBundles.resolve(bundles, TLS_BUNDLE, name);
 	}
 
 }
