@@ -63,8 +63,12 @@ class EventBusKafkaPropertiesDefaultsTests {
 		assertThat(consumer.getFetchMaxWait()).isEqualTo(options.fetchMaxWait());
 		assertThat(consumer.getMaxPartitionFetchSize().toBytes()).isEqualTo(options.maxPartitionFetchBytes());
 		assertThat(consumer.getMaxPollRecords()).isEqualTo(options.maxPollRecords());
-		assertThat(consumer.getSessionTimeout()).isEqualTo(options.sessionTimeout());
-		assertThat(consumer.getHeartbeatInterval()).isEqualTo(options.heartbeatInterval());
+		// unset by default, so that group-protocol=consumer can tell an explicit value from the default;
+		// the core default (45 s / 3 s, documented in the metadata) then applies under the classic protocol
+		assertThat(consumer.getSessionTimeout()).isNull();
+		assertThat(consumer.getHeartbeatInterval()).isNull();
+		assertThat(options.sessionTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+		assertThat(options.heartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(3));
 		assertThat(consumer.getMaxPollInterval()).isEqualTo(options.maxPollInterval());
 		assertThat(consumer.getRequestTimeout()).isEqualTo(options.requestTimeout());
 		assertThat(consumer.getIsolationLevel()).isEqualTo(options.isolationLevel());
