@@ -71,6 +71,8 @@ public final class KafkaEventBus extends AbstractEventBus {
 
 	private final KafkaTopicProvisioner provisioner;
 
+	private final KafkaTopicReadiness readiness;
+
 	private final Map<String, AtomicInteger> threadNumbers = new ConcurrentHashMap<>();
 
 	/** Numbers the consumers of this bus, so that their {@code client.id}s are unique. */
@@ -92,6 +94,7 @@ public final class KafkaEventBus extends AbstractEventBus {
 			this.provisioner = new KafkaTopicProvisioner(createdAdmin, this.options.topics(),
 					this.options.deadLetterSuffix());
 			this.provisioner.provision(this.options.topics().names());
+			this.readiness = new KafkaTopicReadiness(createdAdmin, this.options.producer().maxBlock());
 		}
 		catch (RuntimeException | Error ex) {
 			this.publisher.close(Duration.ZERO);
@@ -124,6 +127,8 @@ public final class KafkaEventBus extends AbstractEventBus {
 
 	@Override
 	protected CompletableFuture<PublishReceipt> send(String topic, WireMessage message, String eventId) {
+		// the first publish to a topic waits (at most max-block) until its leaders serve it
+		this.readiness.awaitServed(topic);
 		return this.publisher.send(topic, message, eventId);
 	}
 
