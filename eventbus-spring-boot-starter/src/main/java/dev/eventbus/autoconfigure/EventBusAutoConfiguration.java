@@ -3,6 +3,8 @@ package dev.eventbus.autoconfigure;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,25 +40,64 @@ import dev.eventbus.core.metrics.EventBusObserver;
 @Import(EventBusAutoConfiguration.CircuitBreakerConfiguration.class)
 public final class EventBusAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(EventBusAutoConfiguration.class);
+
+	private static final String VIRTUAL_THREADS_PROPERTY = "eventbus.executor.virtual-threads";
+
+	private static final String SPRING_VIRTUAL_THREADS_PROPERTY = "spring.threads.virtual.enabled";
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	KeyedExecutor eventBusExecutor(EventBusProperties properties) {
+	KeyedExecutor eventBusExecutor(EventBusProperties properties, Environment environment) {
 		EventBusProperties.Executor executor = properties.getExecutor();
+		boolean virtualThreads = virtualThreads(executor, environment);
 		KeyedExecutorOptions options;
 		try {
-			options = KeyedExecutorOptions.builder()
-				.workers(executor.getWorkers())
+			KeyedExecutorOptions.Builder builder = KeyedExecutorOptions.builder()
+				.virtualThreads(virtualThreads)
 				.maxPending(executor.getMaxPending())
 				.highWatermark(executor.getHighWatermark())
 				.lowWatermark(executor.getLowWatermark())
 				.shutdownTimeout(executor.getShutdownTimeout())
-				.threadNamePrefix(executor.getThreadNamePrefix())
-				.build();
+				.threadNamePrefix(executor.getThreadNamePrefix());
+			if (!virtualThreads || executor.workersSetExplicitly()) {
+				builder.workers(executor.getWorkers()); // virtual and unset: the core default, max-pending
+			}
+			options = builder.build();
 		}
 		catch (IllegalArgumentException ex) {
-			throw EventBusOptionsErrors.translate("eventbus.executor", ex);
+			EventBusConfigurationException translated = EventBusOptionsErrors.translate("eventbus.executor", ex);
+			if (VIRTUAL_THREADS_PROPERTY.equals(translated.property())) {
+				throw new EventBusConfigurationException(VIRTUAL_THREADS_PROPERTY, translated.getMessage(),
+						"Run the application on Java 21 or later, or remove " + VIRTUAL_THREADS_PROPERTY
+								+ " (or set it to false) to run handlers on platform threads.",
+						ex);
+			}
+			throw translated;
 		}
 		return KeyedExecutor.create(options);
+	}
+
+	/**
+	 * {@code eventbus.executor.virtual-threads} if set (on Java 17 {@code true} fails start-up naming it);
+	 * else {@code spring.threads.virtual.enabled}, which, like Spring Boot itself, is ignored before
+	 * Java 21: a WARN, and platform threads.
+	 */
+	private static boolean virtualThreads(EventBusProperties.Executor executor, Environment environment) {
+		Boolean explicit = executor.getVirtualThreads();
+		if (explicit != null) {
+			return explicit;
+		}
+		if (!environment.getProperty(SPRING_VIRTUAL_THREADS_PROPERTY, Boolean.class, false)) {
+			return false;
+		}
+		if (Runtime.version().feature() < 21) {
+			logger.warn("{}=true, but virtual threads need Java 21+, this runtime is Java {}: event handlers run on "
+					+ "platform threads (set {} to choose explicitly)", SPRING_VIRTUAL_THREADS_PROPERTY,
+					Runtime.version().feature(), VIRTUAL_THREADS_PROPERTY);
+			return false;
+		}
+		return true;
 	}
 
 	@Bean

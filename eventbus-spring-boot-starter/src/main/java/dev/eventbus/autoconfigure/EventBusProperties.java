@@ -175,9 +175,19 @@ public class EventBusProperties {
 
 		/**
 		 * Worker threads shared by all subscriptions. Events of one aggregate run one at a time;
-		 * different aggregates run in parallel on these workers.
+		 * different aggregates run in parallel on these workers. With virtual threads and not set:
+		 * max-pending.
 		 */
 		private int workers = 64;
+
+		/** Whether {@link #setWorkers(int)} was called (by binding or a scenario preset). */
+		private boolean workersSet;
+
+		/**
+		 * Whether handlers run on virtual threads (Java 21 or later; key order and max-pending are
+		 * kept). Unset: follows spring.threads.virtual.enabled.
+		 */
+		private @Nullable Boolean virtualThreads;
 
 		/**
 		 * Bound on events accepted by the executor and not finished (queued, running or waiting for
@@ -211,6 +221,20 @@ public class EventBusProperties {
 
 		public void setWorkers(int workers) {
 			this.workers = workers;
+			this.workersSet = true;
+		}
+
+		/** @return whether workers was set rather than left at its default */
+		boolean workersSetExplicitly() {
+			return this.workersSet;
+		}
+
+		public @Nullable Boolean getVirtualThreads() {
+			return this.virtualThreads;
+		}
+
+		public void setVirtualThreads(@Nullable Boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
 		}
 
 		public int getMaxPending() {

@@ -58,10 +58,22 @@ import org.slf4j.LoggerFactory;
  * bound, waits, and after the deadline marks {@code discarding} (volatile) before emptying the lanes,
  * so that a submitter racing with it either lands in a lane before it is emptied or is rejected.
  * Future callbacks run on the thread that finished the task (a worker, or the stage's thread).
+ *
+ * <p><b>Virtual threads.</b> With {@link KeyedExecutorOptions#virtualThreads()} the pool's thread factory
+ * makes virtual threads (created through {@code Thread.ofVirtual()}, looked up at run time: the bytecode
+ * stays Java 17), named like platform workers. Nothing else changes: a lane still runs on one worker at
+ * a time, so key order holds, and the bound still counts every pending task. The workers start on
+ * demand rather than all at once and end after a minute idle; {@code workers} (by default
+ * {@code maxPending} in this mode) caps how many run at once. Virtual workers count their tasks in the
+ * shared counters instead of per-worker ones (a virtual thread cannot carry fields of its own).
+ * {@link #busyWorkers()} counts virtual workers running a task as it counts platform ones.
  */
 public final class KeyedExecutor implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(KeyedExecutor.class);
+
+	/** Idle time after which a virtual worker ends. */
+	private static final long VIRTUAL_KEEP_ALIVE_SECONDS = 60;
 
 	private final KeyedExecutorOptions options;
 
@@ -97,10 +109,22 @@ public final class KeyedExecutor implements AutoCloseable {
 		this.gate = new PendingGate(options.maxPending());
 		this.pressure = new PressureSignal(options.highWatermarkTasks(), options.lowWatermarkTasks(),
 				this.gate::count);
-		this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
+		if (options.virtualThreads()) {
+			// Same pool, lanes and bound; only the threads are virtual. They start on demand (a pool below
+			// its core size starts a thread per execute) and end after VIRTUAL_KEEP_ALIVE idle, so an idle
+			// executor with workers = maxPending holds no threads.
+			this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), VIRTUAL_KEEP_ALIVE_SECONDS,
+					TimeUnit.SECONDS, new LinkedBlockingQueue<>(), VirtualThreads.factory(options.threadNamePrefix()));
+			this.pool.allowCoreThreadTimeOut(true);
+		}
+		else {
+			this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
+					new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
+		}
 		this.lanes = new LaneTable(this, options.workers());
-		this.pool.prestartAllCoreThreads();
+		if (!options.virtualThreads()) {
+			this.pool.prestartAllCoreThreads();
+		}
 	}
 
 	/**

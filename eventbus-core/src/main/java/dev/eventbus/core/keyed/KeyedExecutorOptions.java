@@ -4,6 +4,14 @@ import java.time.Duration;
 
 /**
  * Settings of a {@link KeyedExecutor}. Immutable; build with {@link #builder()}.
+ *
+ * <p><b>Virtual threads.</b> With {@link Builder#virtualThreads(boolean) virtualThreads(true)} (Java 21
+ * or later) the workers are virtual threads: a handler that blocks parks its virtual thread instead of
+ * holding a platform thread. Lanes, key order and the {@link #maxPending()} bound are the same; only the
+ * threads differ. The workers are then created on demand (up to {@link #workers()}) and end after a minute
+ * idle, and {@link #workers()} defaults to {@link #maxPending()} instead of {@link #DEFAULT_WORKERS}, so
+ * that every pending task of a distinct key may run at once; set {@code workers} explicitly to cap how many
+ * handlers run at the same time.
  */
 public final class KeyedExecutorOptions {
 
@@ -37,8 +45,11 @@ public final class KeyedExecutorOptions {
 
 	private final String threadNamePrefix;
 
+	private final boolean virtualThreads;
+
 	private KeyedExecutorOptions(Builder builder) {
-		this.workers = builder.workers;
+		this.virtualThreads = builder.virtualThreads;
+		this.workers = (builder.virtualThreads && !builder.workersSet) ? builder.maxPending : builder.workers;
 		this.maxPending = builder.maxPending;
 		this.highWatermark = builder.highWatermark;
 		this.lowWatermark = builder.lowWatermark;
@@ -56,7 +67,10 @@ public final class KeyedExecutorOptions {
 		return builder().build();
 	}
 
-	/** @return number of worker threads */
+	/**
+	 * @return number of worker threads (with {@link #virtualThreads()} and no explicit value:
+	 * {@link #maxPending()})
+	 */
 	public int workers() {
 		return this.workers;
 	}
@@ -96,11 +110,16 @@ public final class KeyedExecutorOptions {
 		return this.threadNamePrefix;
 	}
 
+	/** @return whether the workers are virtual threads (Java 21 or later) */
+	public boolean virtualThreads() {
+		return this.virtualThreads;
+	}
+
 	@Override
 	public String toString() {
 		return "KeyedExecutorOptions{workers=" + this.workers + ", maxPending=" + this.maxPending
 				+ ", highWatermark=" + this.highWatermark + ", lowWatermark=" + this.lowWatermark
-				+ ", shutdownTimeout=" + this.shutdownTimeout + "}";
+				+ ", shutdownTimeout=" + this.shutdownTimeout + ", virtualThreads=" + this.virtualThreads + "}";
 	}
 
 	/** Builds {@link KeyedExecutorOptions}; {@link #build()} rejects bad values naming the setting. */
@@ -118,12 +137,17 @@ public final class KeyedExecutorOptions {
 
 		private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
 
+		private boolean virtualThreads;
+
+		private boolean workersSet;
+
 		private Builder() {
 		}
 
 		/** @param workers worker threads, at least 1 @return this builder */
 		public Builder workers(int workers) {
 			this.workers = workers;
+			this.workersSet = true;
 			return this;
 		}
 
@@ -158,8 +182,19 @@ public final class KeyedExecutorOptions {
 		}
 
 		/**
+		 * @param virtualThreads run the workers on virtual threads (needs Java 21 or later; see the
+		 * class documentation for how {@code workers} changes)
+		 * @return this builder
+		 */
+		public Builder virtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+			return this;
+		}
+
+		/**
 		 * @return the options
-		 * @throws IllegalArgumentException naming the invalid setting
+		 * @throws IllegalArgumentException naming the invalid setting (also {@code virtualThreads} on a
+		 * runtime older than Java 21)
 		 */
 		public KeyedExecutorOptions build() {
 			if (this.workers < 1) {
@@ -183,6 +218,9 @@ public final class KeyedExecutorOptions {
 			}
 			if (this.threadNamePrefix == null || this.threadNamePrefix.isBlank()) {
 				throw new IllegalArgumentException("executor threadNamePrefix must not be blank");
+			}
+			if (this.virtualThreads && !VirtualThreads.supported()) {
+				throw new IllegalArgumentException(VirtualThreads.unsupportedMessage("executor virtualThreads"));
 			}
 			return new KeyedExecutorOptions(this);
 		}

@@ -101,6 +101,7 @@ public class EventBusEndpoint {
 		}
 		Map<String, Object> state = new LinkedHashMap<>();
 		state.put("workers", this.executor.options().workers());
+		state.put("virtualThreads", this.executor.options().virtualThreads());
 		state.put("busyWorkers", this.executor.busyWorkers());
 		state.put("queued", this.executor.queued());
 		state.put("pending", this.executor.pending());

@@ -41,7 +41,7 @@ class KafkaFreshTopicBurstTest {
 	@Test
 	void aBurstIntoATopicCreatedAMomentEarlierIsAcknowledgedInFull() throws Exception {
 		KafkaOptions options = broker.options()
-			.producer(KafkaProducerOptions.builder().deliveryTimeout(Duration.ofSeconds(30)).build())
+			.producer(KafkaProducerOptions.builder().deliveryTimeout(Duration.ofSeconds(45)).build())
 			.build();
 		int events = 10_000;
 		try (Admin admin = broker.admin(); KafkaEventBus bus = KafkaEventBus.builder(options).build()) {
