@@ -105,6 +105,39 @@ public interface EventBus extends AutoCloseable {
 	}
 
 	/**
+	 * Subscribes an asynchronous listener to one or more topics: each event counts as in progress until
+	 * the stage the listener returns completes (its key's lane held, no worker held), see
+	 * {@link AsyncEventListener}. The same as {@link #subscribe(Collection, Class, SubscriptionOptions,
+	 * EventListener)} with the listener, which is also an {@link EventListener}; this method exists so
+	 * that a lambda returning a stage is not taken for a synchronous listener whose result is ignored.
+	 * @param <T> payload type
+	 * @param topics topics to consume
+	 * @param payloadType type the payload is decoded to ({@code byte[]} for the raw bytes)
+	 * @param options consumer group, ordering, retry and dead-letter settings
+	 * @param listener called once per event (again on retry); returns the event's completion
+	 * @return the running subscription
+	 */
+	default <T> Subscription subscribeAsync(Collection<String> topics, Class<T> payloadType,
+			SubscriptionOptions options, AsyncEventListener<? super T> listener) {
+		return subscribe(topics, payloadType, options, listener);
+	}
+
+	/**
+	 * Subscribes an asynchronous listener to one topic.
+	 * @param <T> payload type
+	 * @param topic topic to consume
+	 * @param payloadType type the payload is decoded to
+	 * @param options consumer group, ordering, retry and dead-letter settings
+	 * @param listener called once per event (again on retry); returns the event's completion
+	 * @return the running subscription
+	 * @see #subscribeAsync(Collection, Class, SubscriptionOptions, AsyncEventListener)
+	 */
+	default <T> Subscription subscribeAsync(String topic, Class<T> payloadType, SubscriptionOptions options,
+			AsyncEventListener<? super T> listener) {
+		return subscribe(Collections.singletonList(topic), payloadType, options, listener);
+	}
+
+	/**
 	 * The dead-letter topic of a topic, in the form {@link #subscribe} takes: the topic and the
 	 * transport's dead-letter suffix, by default Kafka and memory {@code <topic>-dlt}, NATS
 	 * {@code <topic>.dlt} (Spring Boot: {@code eventbus.dead-letter.suffix}). Events of {@code topic} that failed every attempt,
