@@ -32,6 +32,7 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import dev.eventbus.core.support.AbstractEventBus;
 import dev.eventbus.core.support.ForwardingEventBus;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -892,6 +893,35 @@ public abstract class EventBusContractTests {
 				(envelope, context) -> next.add(envelope.payload().key() + "-" + envelope.payload().n()));
 		await().atMost(timeout()).until(() -> next.contains("held-2"));
 		assertThat(next).containsExactly("held-2");
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void openStagesOfAnAsyncHandlerHoldNoWorkerSoMoreKeysThanWorkersAreInProgressAtOnce() throws Exception {
+		String topic = newTopic("async-wide");
+		// twice the default worker count: all can be in progress at once only if none holds a worker
+		int keys = 2 * KeyedExecutorOptions.DEFAULT_WORKERS;
+		EventBus bus = bus();
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		Set<String> inProgress = ConcurrentHashMap.newKeySet();
+		AtomicInteger completed = new AtomicInteger();
+		Subscription subscription = bus.subscribeAsync(topic, Step.class, SubscriptionOptions.of("async-wide"),
+				(envelope, context) -> {
+					inProgress.add(envelope.payload().key());
+					return release.thenRun(completed::incrementAndGet);
+				});
+		List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+		for (int k = 0; k < keys; k++) {
+			String key = "wide-" + k;
+			receipts.add(bus.publish(topic, Envelope.of(key, STEP, new Step(key, 0))));
+		}
+		CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(inProgress).hasSize(keys));
+		assertThat(completed).hasValue(0);
+
+		release.complete(null);
+		await().atMost(timeout()).until(() -> completed.get() == keys && subscription.pending() == 0);
 	}
 
 	@Test
