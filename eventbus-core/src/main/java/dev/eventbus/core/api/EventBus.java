@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * Nothing is dropped silently.</li>
  * <li>Consumption is at-least-once. With {@link Ordering#KEY} the events of one aggregate are handled
  * one at a time in publish order; different aggregates run in parallel. An event is committed or
- * acknowledged only after its handler finished, successfully or by being dead-lettered.</li>
+ * acknowledged only after its handler finished (an {@link AsyncEventListener}: its stage completed),
+ * successfully or by being dead-lettered.</li>
  * <li>Failures are retried inside the key's lane with exponential backoff; after the last attempt
  * the event goes to the dead-letter destination. Undecodable events go there at once, and so do
  * failures that retrying cannot fix ({@link RetryPolicy#fatalExceptions()}).</li>
