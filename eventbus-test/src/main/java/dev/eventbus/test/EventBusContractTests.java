@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventbus.core.api.AsyncEventListener;
 import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.Envelope;
@@ -31,6 +32,7 @@ import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import dev.eventbus.core.support.AbstractEventBus;
 import dev.eventbus.core.support.ForwardingEventBus;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -553,6 +555,103 @@ public abstract class EventBusContractTests {
 		await().atMost(timeout()).untilAsserted(() -> assertThat(poisonedAgain).hasSize(1));
 	}
 
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void anAsyncHandlerCompletingLaterOnAnotherThreadKeepsKeyOrderAndHandlesEveryEventOfEveryKey() throws Exception {
+		String topic = newTopic("async-order");
+		int keys = 40;
+		int perKey = 10;
+		EventBus bus = bus();
+		Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+		Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
+		AtomicInteger overlaps = new AtomicInteger();
+		AtomicInteger handled = new AtomicInteger();
+		Set<String> completedOn = ConcurrentHashMap.newKeySet();
+		AsyncEventListener<Step> listener = (envelope, context) -> {
+			Step step = envelope.payload();
+			AtomicInteger active = inProgress.computeIfAbsent(step.key(), (key) -> new AtomicInteger());
+			if (active.incrementAndGet() > 1) {
+				overlaps.incrementAndGet();
+			}
+			String handlerThread = Thread.currentThread().getName();
+			// completes on another thread after a non-blocking delay: the event is in progress until then
+			return CompletableFuture.runAsync(() -> {
+				if (!Thread.currentThread().getName().equals(handlerThread)) {
+					completedOn.add("other thread");
+				}
+				seen.computeIfAbsent(step.key(), (key) -> new CopyOnWriteArrayList<>()).add(step.n());
+				active.decrementAndGet();
+				handled.incrementAndGet();
+			}, CompletableFuture.delayedExecutor(1 + (step.n() % 3), TimeUnit.MILLISECONDS));
+		};
+		bus.subscribeAsync(topic, Step.class, SubscriptionOptions.of("async-order"), listener);
+		List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+		for (int n = 0; n < perKey; n++) {
+			for (int k = 0; k < keys; k++) {
+				String key = "key-" + k;
+				receipts.add(bus.publish(topic, Envelope.of(key, STEP, new Step(key, n))));
+			}
+		}
+		CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(handled.get()).isEqualTo(keys * perKey));
+		List<Integer> expected = new ArrayList<>();
+		for (int n = 0; n < perKey; n++) {
+			expected.add(n);
+		}
+		assertThat(seen).hasSize(keys);
+		seen.forEach((key, steps) -> assertThat(steps).as("events of %s in completion order", key).isEqualTo(expected));
+		assertThat(overlaps).as("events of one key in progress at the same time").hasValue(0);
+		assertThat(completedOn).as("stages completed off the handler's thread").containsExactly("other thread");
+	}
+
+	@Test
+	void anAsyncHandlersExceptionallyCompletedStageIsRetriedInsideItsKeysLaneThenDeadLettered() throws Exception {
+		String topic = newTopic("async-retry");
+		EventBus bus = bus();
+		List<String> attempts = new CopyOnWriteArrayList<>();
+		RetryPolicy retry = RetryPolicy.builder()
+			.maxAttempts(3)
+			.initialBackoff(Duration.ofMillis(100))
+			.maxBackoff(Duration.ofMillis(100))
+			.build();
+		bus.subscribeAsync(topic, Step.class, SubscriptionOptions.builder("async-billing").retryPolicy(retry).build(),
+				(envelope, context) -> {
+					Step step = envelope.payload();
+					attempts.add(step.n() + "@" + context.attempt());
+					return CompletableFuture.supplyAsync(() -> {
+						if (step.n() == 1) {
+							throw new IllegalStateException("remote billing refused step 1");
+						}
+						return "billed";
+					}, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS));
+				});
+		List<DeadLetterSeen> dead = new CopyOnWriteArrayList<>();
+		bus.subscribe(bus.deadLetterTopic(topic), byte[].class, SubscriptionOptions.of("async-dlt-reader"),
+				(envelope, context) -> dead.add(new DeadLetterSeen(envelope, context)));
+		PublishReceipt failing = null;
+		for (int n = 0; n < 3; n++) {
+			PublishReceipt receipt = publish(bus, topic, "async-bad", n);
+			if (n == 1) {
+				failing = receipt;
+			}
+		}
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(attempts).hasSize(5));
+		// Step 2 waited in the lane until step 1's stage had failed three times and was dead-lettered.
+		assertThat(attempts).containsExactly("0@1", "1@1", "1@2", "1@3", "2@1");
+		await().atMost(timeout()).untilAsserted(() -> assertThat(dead).hasSize(1));
+		DeadLetterRecord record = DeadLetterRecord.from(dead.get(0).context()).orElseThrow();
+		assertThat(record.reason()).isEqualTo(DeadLetterRecord.REASON_FAILED);
+		assertThat(record.attempts()).isEqualTo(3);
+		// the stage's cause, not the CompletionException it travelled in
+		assertThat(record.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(record.exceptionMessage()).isEqualTo("remote billing refused step 1");
+		assertThat(record.originalTopic()).isEqualTo(topic);
+		assertThat(record.group()).isEqualTo("async-billing");
+		assertSamePosition(record, failing);
+	}
+
 	// ---------------------------------------------------------------- lifecycle
 
 	@Test
@@ -754,6 +853,106 @@ public abstract class EventBusContractTests {
 		took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(took).as("close of a bus with shutdown timeout %s took", shutdownTimeout)
 			.isLessThan(shutdownTimeout.plus(shutdownTimeout.dividedBy(2)).plusSeconds(1));
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void anAsyncHandlersStageHoldsItsKeysLaneUntilItCompletesAndItsCompletionCommitsTheEvent() throws Exception {
+		String topic = newTopic("async-lane");
+		EventBus first = bus();
+		Map<String, CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
+		List<String> started = new CopyOnWriteArrayList<>();
+		Subscription subscription = first.subscribeAsync(topic, Step.class, SubscriptionOptions.of("async-lane"),
+				(envelope, context) -> {
+					String name = envelope.payload().key() + "-" + envelope.payload().n();
+					started.add(name);
+					CompletableFuture<Void> stage = stages.computeIfAbsent(name, (key) -> new CompletableFuture<>());
+					return name.startsWith("held") ? stage : CompletableFuture.completedFuture(null);
+				});
+		publish(first, topic, "held", 0);
+		await().atMost(timeout()).untilAsserted(() -> assertThat(started).containsExactly("held-0"));
+		publish(first, topic, "held", 1);
+		publish(first, topic, "free", 0);
+
+		// The other key runs (no worker is held) and the later event of the held key is dispatched...
+		await().atMost(timeout()).until(() -> started.contains("free-0") && subscription.pending() == 2);
+		// ...but waits in the lane as long as the stage of held-0 is open.
+		await().during(Duration.ofMillis(300)).atMost(timeout()).until(() -> !started.contains("held-1"));
+
+		stages.get("held-0").complete(null); // from this thread, not a worker
+		await().atMost(timeout()).until(() -> started.contains("held-1"));
+		stages.get("held-1").complete(null);
+		await().atMost(timeout()).until(() -> subscription.pending() == 0);
+		assertThat(started).containsExactly("held-0", "free-0", "held-1");
+		subscription.close();
+
+		// The completions committed (acknowledged) the events: the next instance starts after them.
+		publish(first, topic, "held", 2);
+		List<String> next = new CopyOnWriteArrayList<>();
+		bus().subscribe(topic, Step.class, SubscriptionOptions.of("async-lane"),
+				(envelope, context) -> next.add(envelope.payload().key() + "-" + envelope.payload().n()));
+		await().atMost(timeout()).until(() -> next.contains("held-2"));
+		assertThat(next).containsExactly("held-2");
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void openStagesOfAnAsyncHandlerHoldNoWorkerSoMoreKeysThanWorkersAreInProgressAtOnce() throws Exception {
+		String topic = newTopic("async-wide");
+		// twice the default worker count: all can be in progress at once only if none holds a worker
+		int keys = 2 * KeyedExecutorOptions.DEFAULT_WORKERS;
+		EventBus bus = bus();
+		CompletableFuture<Void> release = new CompletableFuture<>();
+		Set<String> inProgress = ConcurrentHashMap.newKeySet();
+		AtomicInteger completed = new AtomicInteger();
+		Subscription subscription = bus.subscribeAsync(topic, Step.class, SubscriptionOptions.of("async-wide"),
+				(envelope, context) -> {
+					inProgress.add(envelope.payload().key());
+					return release.thenRun(completed::incrementAndGet);
+				});
+		List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+		for (int k = 0; k < keys; k++) {
+			String key = "wide-" + k;
+			receipts.add(bus.publish(topic, Envelope.of(key, STEP, new Step(key, 0))));
+		}
+		CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new)).get(timeout().toMillis(), TimeUnit.MILLISECONDS);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(inProgress).hasSize(keys));
+		assertThat(completed).hasValue(0);
+
+		release.complete(null);
+		await().atMost(timeout()).until(() -> completed.get() == keys && subscription.pending() == 0);
+	}
+
+	@Test
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	void anAsyncHandlersStageThatNeverCompletesDoesNotHoldCloseBeyondItsTimeoutAndTheEventIsDeliveredAgain()
+			throws Exception {
+		String topic = newTopic("async-never");
+		EventBus first = bus();
+		List<Integer> firstSaw = new CopyOnWriteArrayList<>();
+		Subscription subscription = first.subscribeAsync(topic, Step.class, SubscriptionOptions.of("async-never"),
+				(envelope, context) -> {
+					firstSaw.add(envelope.payload().n());
+					return new CompletableFuture<Void>(); // never completes
+				});
+		publish(first, topic, "never", 0);
+		await().atMost(timeout()).untilAsserted(() -> assertThat(firstSaw).containsExactly(0));
+
+		Duration timeout = Duration.ofMillis(500);
+		long start = System.nanoTime();
+		subscription.close(timeout);
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(took).as("close(%s) took", timeout).isLessThan(timeout.multipliedBy(2).plusMillis(500));
+		assertThat(subscription.state()).isEqualTo(Subscription.State.CLOSED);
+		assertThat(subscription.pending()).isZero();
+
+		publish(first, topic, "never", 1);
+		List<Integer> secondSaw = new CopyOnWriteArrayList<>();
+		bus().subscribe(topic, Step.class, SubscriptionOptions.of("async-never"),
+				(envelope, context) -> secondSaw.add(envelope.payload().n()));
+		await().atMost(timeout()).untilAsserted(() -> assertThat(secondSaw).containsExactly(0, 1));
+		assertThat(firstSaw).containsExactly(0);
 	}
 
 	@Test

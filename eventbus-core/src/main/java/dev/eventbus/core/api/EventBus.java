@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * Nothing is dropped silently.</li>
  * <li>Consumption is at-least-once. With {@link Ordering#KEY} the events of one aggregate are handled
  * one at a time in publish order; different aggregates run in parallel. An event is committed or
- * acknowledged only after its handler finished, successfully or by being dead-lettered.</li>
+ * acknowledged only after its handler finished (an {@link AsyncEventListener}: its stage completed),
+ * successfully or by being dead-lettered.</li>
  * <li>Failures are retried inside the key's lane with exponential backoff; after the last attempt
  * the event goes to the dead-letter destination. Undecodable events go there at once, and so do
  * failures that retrying cannot fix ({@link RetryPolicy#fatalExceptions()}).</li>
@@ -101,6 +102,39 @@ public interface EventBus extends AutoCloseable {
 	default <T> Subscription subscribe(String topic, Class<T> payloadType, SubscriptionOptions options,
 			EventListener<? super T> listener) {
 		// singletonList, not List.of: a null topic reaches the bus's check, which names the argument
+		return subscribe(Collections.singletonList(topic), payloadType, options, listener);
+	}
+
+	/**
+	 * Subscribes an asynchronous listener to one or more topics: each event counts as in progress until
+	 * the stage the listener returns completes (its key's lane held, no worker held), see
+	 * {@link AsyncEventListener}. The same as {@link #subscribe(Collection, Class, SubscriptionOptions,
+	 * EventListener)} with the listener, which is also an {@link EventListener}; this method exists so
+	 * that a lambda returning a stage is not taken for a synchronous listener whose result is ignored.
+	 * @param <T> payload type
+	 * @param topics topics to consume
+	 * @param payloadType type the payload is decoded to ({@code byte[]} for the raw bytes)
+	 * @param options consumer group, ordering, retry and dead-letter settings
+	 * @param listener called once per event (again on retry); returns the event's completion
+	 * @return the running subscription
+	 */
+	default <T> Subscription subscribeAsync(Collection<String> topics, Class<T> payloadType,
+			SubscriptionOptions options, AsyncEventListener<? super T> listener) {
+		return subscribe(topics, payloadType, options, listener);
+	}
+
+	/**
+	 * Subscribes an asynchronous listener to one topic.
+	 * @param <T> payload type
+	 * @param topic topic to consume
+	 * @param payloadType type the payload is decoded to
+	 * @param options consumer group, ordering, retry and dead-letter settings
+	 * @param listener called once per event (again on retry); returns the event's completion
+	 * @return the running subscription
+	 * @see #subscribeAsync(Collection, Class, SubscriptionOptions, AsyncEventListener)
+	 */
+	default <T> Subscription subscribeAsync(String topic, Class<T> payloadType, SubscriptionOptions options,
+			AsyncEventListener<? super T> listener) {
 		return subscribe(Collections.singletonList(topic), payloadType, options, listener);
 	}
 

@@ -13,6 +13,10 @@ import java.lang.annotation.Target;
  * the string attributes (topics, group, back-offs) from the environment; plain-Java users can read
  * the annotation themselves.
  *
+ * <p>A method returning a {@link java.util.concurrent.CompletionStage} (for example a
+ * {@code CompletableFuture}) is asynchronous, as an {@link AsyncEventListener}: the event is in progress,
+ * its key's lane held, until the stage completes; an exceptional completion counts as a thrown exception.
+ *
  * <pre>{@code
  * @EventHandler(topics = "orders", group = "billing")
  * void on(OrderPlaced event, EventContext context) { ... }

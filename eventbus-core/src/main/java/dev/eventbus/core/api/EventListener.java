@@ -9,6 +9,9 @@ package dev.eventbus.core.api;
  * bus clears the flag (logging a warning) before it acknowledges or commits, so the event is not
  * delivered again.
  *
+ * <p>A listener whose work completes later (non-blocking I/O) is an {@link AsyncEventListener}: it returns
+ * a {@code CompletionStage} and holds its key's lane, but no worker, until the stage completes.
+ *
  * @param <T> payload type
  */
 @FunctionalInterface

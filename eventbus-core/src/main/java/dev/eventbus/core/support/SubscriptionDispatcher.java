@@ -7,15 +7,18 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import dev.eventbus.core.api.AsyncEventListener;
 import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBusException;
@@ -56,6 +59,17 @@ import org.slf4j.LoggerFactory;
  * retrying cannot fix is not retried; it is dead-lettered after the attempt that threw, with reason
  * {@link DeadLetter#REASON_FATAL}.
  *
+ * <p>Asynchronous listeners: an {@link AsyncEventListener} returns a stage, and the attempt ends when
+ * the stage completes (a synchronous listener is an attempt whose stage is complete when it returns;
+ * {@code null} counts as success). One path handles both: the outcome of an attempt (success, retry,
+ * fatal, dead letter, {@link VirtualMachineError}) is decided the same way for a thrown exception and
+ * an exceptionally completed stage (its cause unwrapped from {@code CompletionException}). The
+ * lane stays held while the stage is open, no worker does: a stage that completes while the worker is
+ * still in the attempt is finished by that worker, a later completion hands the rest of the attempt to
+ * a worker ({@link KeyedExecutor#workers()}), never running it on the thread that completed the stage.
+ * {@link #close()} gives up on stages still open (the message completes exceptionally and is not
+ * committed; the stage is not cancelled), so a stage that never completes holds nothing past close.
+ *
  * <p>Thread-safe: the transport's fetch thread calls {@link #dispatch}; workers and the retry
  * scheduler run the rest. A message's state (its decoded envelope, attempt count, scheduled retry)
  * is touched by one thread at a time: the worker running its attempt, then the scheduler thread
@@ -76,6 +90,9 @@ public final class SubscriptionDispatcher<T> {
 	private final SubscriptionOptions options;
 
 	private final EventListener<T> listener;
+
+	/** The listener when it is asynchronous, else null. */
+	private final @Nullable AsyncEventListener<T> asyncListener;
 
 	private final KeyedExecutor executor;
 
@@ -126,6 +143,7 @@ public final class SubscriptionDispatcher<T> {
 		this.options = Objects.requireNonNull(options, "options must not be null");
 		// The listener only reads the envelope, so a listener of a supertype can take an Envelope<T>.
 		this.listener = (EventListener<T>) Objects.requireNonNull(listener, "listener must not be null");
+		this.asyncListener = (listener instanceof AsyncEventListener<?> async) ? (AsyncEventListener<T>) async : null;
 		this.executor = Objects.requireNonNull(executor, "executor must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.headerStyle = Objects.requireNonNull(headerStyle, "headerStyle must not be null");
@@ -233,12 +251,16 @@ public final class SubscriptionDispatcher<T> {
 	/**
 	 * Stops starting new attempts: queued messages of this dispatcher complete exceptionally with a
 	 * {@link java.util.concurrent.CancellationException} when their turn comes, pending retries are
-	 * cancelled. Running attempts finish. Idempotent.
+	 * cancelled. Running attempts finish; attempts waiting for an {@link AsyncEventListener}'s stage
+	 * are given up (exceptionally, so they are not committed; the stage is not cancelled, its outcome
+	 * is ignored). The subscription calls it after waiting for in-flight work up to its close deadline.
+	 * Idempotent.
 	 */
 	public void close() {
 		this.closed = true;
 		for (Delivery delivery : this.inFlight) {
 			delivery.cancelScheduledRetry();
+			delivery.abandonStage();
 		}
 	}
 
@@ -327,6 +349,9 @@ public final class SubscriptionDispatcher<T> {
 
 		private volatile @Nullable Future<?> scheduled;
 
+		/** Phase of the stage an attempt waits for (see {@code awaitStage}); null when none is open. */
+		private volatile @Nullable AtomicInteger awaiting;
+
 		Delivery(InboundMessage message, BooleanSupplier revoked, long dispatchedAt) {
 			this.message = message;
 			this.revoked = revoked;
@@ -354,14 +379,93 @@ public final class SubscriptionDispatcher<T> {
 			Envelope<T> decoded = Objects.requireNonNull(this.envelope);
 			EventContext attemptContext = Objects.requireNonNull(this.context).withAttempt(attempt);
 			Throwable failure = null;
+			CompletionStage<?> stage = null;
 			long startedAt = System.nanoTime();
 			try {
-				SubscriptionDispatcher.this.listener.onEvent(decoded, attemptContext);
+				stage = invoke(decoded, attemptContext);
 			}
 			catch (Throwable ex) {
 				failure = ex;
 			}
 			clearStrayInterrupt(decoded, attempt);
+			if (stage != null) {
+				awaitStage(stage, decoded, attempt, startedAt);
+				return;
+			}
+			attempted(decoded, attempt, startedAt, failure);
+		}
+
+		/** Calls the listener: a synchronous one has finished when it returns (no stage). */
+		private @Nullable CompletionStage<?> invoke(Envelope<T> decoded, EventContext attemptContext) throws Exception {
+			AsyncEventListener<T> async = SubscriptionDispatcher.this.asyncListener;
+			if (async != null) {
+				return async.onEventAsync(decoded, attemptContext);
+			}
+			SubscriptionDispatcher.this.listener.onEvent(decoded, attemptContext);
+			return null;
+		}
+
+		/**
+		 * Waits, holding the lane but not the worker, for an asynchronous listener's stage. {@code stagePhase}
+		 * settles who goes on: 0 while this worker registers the callback; a completion during that sets
+		 * 2 and this worker goes on with the outcome; otherwise the worker leaves (1) and the completion
+		 * hands the outcome to a worker.
+		 */
+		private void awaitStage(CompletionStage<?> stage, Envelope<T> decoded, int attempt, long startedAt) {
+			AtomicInteger stagePhase = new AtomicInteger();
+			Throwable[] inline = new Throwable[1];
+			this.awaiting = stagePhase;
+			stage.whenComplete((result, error) -> {
+				Throwable failure = (error != null) ? EventBusException.unwrap(error) : null;
+				if (stagePhase.compareAndSet(0, 2)) {
+					inline[0] = failure;
+					return;
+				}
+				if (!stagePhase.compareAndSet(1, 3)) {
+					return; // completed twice (a misbehaving stage), or given up by close
+				}
+				this.awaiting = null;
+				try {
+					SubscriptionDispatcher.this.executor.workers().execute(() -> {
+						try {
+							attempted(decoded, attempt, startedAt, failure);
+						}
+						catch (Throwable ex) {
+							fail(ex);
+						}
+					});
+				}
+				catch (RejectedExecutionException ex) {
+					fail(ex);
+				}
+			});
+			if (!stagePhase.compareAndSet(0, 1)) {
+				this.awaiting = null;
+				// completed while registering (or at once): the phase-2 write happened before the failed CAS
+				attempted(decoded, attempt, startedAt, inline[0]);
+			}
+			else if (SubscriptionDispatcher.this.closed) {
+				abandonStage();
+			}
+		}
+
+		/**
+		 * Called by {@link SubscriptionDispatcher#close()}: an attempt still waiting for its stage is given
+		 * up; the message completes exceptionally, so it is not committed, and the stage's outcome is ignored.
+		 */
+		void abandonStage() {
+			AtomicInteger stagePhase = this.awaiting;
+			if (stagePhase != null && stagePhase.compareAndSet(1, 4)) {
+				this.awaiting = null;
+				this.done.completeExceptionally(cancellation("dispatcher of subscription '"
+						+ SubscriptionDispatcher.this.subscriptionId + "' closed while the handler of event " + eventId()
+						+ " at " + describe(this.message) + " had not completed its stage; it must be redelivered",
+						this.lastError));
+			}
+		}
+
+		/** The rest of an attempt once the listener returned, threw, or its stage completed. */
+		private void attempted(Envelope<T> decoded, int attempt, long startedAt, @Nullable Throwable failure) {
 			long nanos = System.nanoTime() - startedAt;
 			Throwable error = failure;
 			observe(() -> SubscriptionDispatcher.this.observer.handled(SubscriptionDispatcher.this.transport,

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.eventbus.core.api.AsyncEventListener;
 import dev.eventbus.core.api.DeadLetterRecord;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventContext;
@@ -331,6 +332,154 @@ class SubscriptionDispatcherTest {
 		assertThat(order).isSorted().hasSize(200);
 	}
 
+	@Test
+	void anAsyncListenerHoldsItsKeysLaneButNotTheWorkerUntilItsStageCompletesAndItsOutcomeIsFinishedOnAWorker() {
+		Map<String, CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
+		List<String> started = new CopyOnWriteArrayList<>();
+		// one worker: b1 can only run while a1's stage is open if the worker was given back
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(1, options(3, Duration.ofMillis(10)),
+				(envelope, context) -> {
+					String name = envelope.payload().aggregate() + envelope.payload().n();
+					started.add(name);
+					return stages.computeIfAbsent(name, (key) -> new CompletableFuture<>());
+				});
+		CompletableFuture<Outcome> a1 = dispatcher.dispatch(message(step("a", 1)), MAX_WAIT);
+		CompletableFuture<Outcome> a2 = dispatcher.dispatch(message(step("a", 2)), MAX_WAIT);
+		CompletableFuture<Outcome> b1 = dispatcher.dispatch(message(step("b", 1)), MAX_WAIT);
+		await().atMost(TIMEOUT).until(() -> started.contains("b1"));
+		stages.get("b1").complete(null);
+		assertThat(b1).succeedsWithin(TIMEOUT).isEqualTo(Outcome.SUCCESS);
+
+		assertThat(started).containsExactly("a1", "b1");
+		assertThat(a1).isNotDone();
+		assertThat(a2).isNotDone();
+		assertThat(dispatcher.pending()).isEqualTo(2);
+
+		stages.get("a1").complete(null); // on this (test) thread
+		assertThat(a1).succeedsWithin(TIMEOUT).isEqualTo(Outcome.SUCCESS);
+		// b1 finished on the worker; a1's outcome was handed to a worker too, not run on this thread
+		assertThat(this.observer.consumedOn).containsExactly("eventbus-test-keyed-0", "eventbus-test-keyed-0");
+		await().atMost(TIMEOUT).until(() -> started.contains("a2"));
+		stages.get("a2").complete(null);
+		assertThat(a2).succeedsWithin(TIMEOUT).isEqualTo(Outcome.SUCCESS);
+		assertThat(started).containsExactly("a1", "b1", "a2");
+		assertThat(dispatcher.pending()).isZero();
+		assertThat(this.observer.consumed).containsExactly("success", "success", "success");
+	}
+
+	@Test
+	void anExceptionallyCompletedStageIsRetriedInsideTheLaneThenDeadLetteredWithTheUnwrappedCause() {
+		List<String> attempts = new CopyOnWriteArrayList<>();
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(2, options(3, Duration.ofMillis(10)),
+				(envelope, context) -> {
+					Step step = envelope.payload();
+					attempts.add(step.aggregate() + step.n() + "#" + context.attempt());
+					if (step.n() == 2) {
+						return CompletableFuture.completedFuture("fine");
+					}
+					// completed later, on another thread, wrapped the way supplyAsync wraps it
+					return CompletableFuture.supplyAsync(() -> {
+						throw new IllegalStateException("remote call failed for " + step.aggregate() + step.n());
+					}, CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS));
+				});
+		CompletableFuture<Outcome> first = dispatcher.dispatch(message(step("a", 1)), MAX_WAIT);
+		CompletableFuture<Outcome> second = dispatcher.dispatch(message(step("a", 2)), MAX_WAIT);
+
+		assertThat(first).succeedsWithin(TIMEOUT).isEqualTo(Outcome.DEAD_LETTERED);
+		assertThat(second).succeedsWithin(TIMEOUT).isEqualTo(Outcome.SUCCESS);
+		assertThat(attempts).containsExactly("a1#1", "a1#2", "a1#3", "a2#1");
+		assertThat(this.deadLetters.stored).hasSize(1);
+		DeadLetter deadLetter = this.deadLetters.stored.get(0);
+		assertThat(deadLetter.reason()).isEqualTo(DeadLetterRecord.REASON_FAILED);
+		assertThat(deadLetter.attempts()).isEqualTo(3);
+		assertThat(deadLetter.exceptionClass()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(deadLetter.exceptionMessage()).isEqualTo("remote call failed for a1");
+		assertThat(this.observer.handledErrors).hasSize(3).allMatch(IllegalStateException.class::isInstance);
+		assertThat(this.observer.consumed).containsExactly("dead_lettered", "success");
+	}
+
+	@Test
+	void aStageFailingWithAFatalExceptionIsDeadLetteredAfterItsFirstAttemptAndAThrowingAsyncListenerCountsTheSame() {
+		SubscriptionOptions options = SubscriptionOptions.builder("billing")
+			.retryPolicy(retry(5, Duration.ofMillis(10)).toBuilder().addFatalException(UnsupportedOperationException.class).build())
+			.build();
+		AtomicInteger calls = new AtomicInteger();
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(2, options, (envelope, context) -> {
+			calls.incrementAndGet();
+			if (envelope.payload().n() == 1) {
+				return CompletableFuture.failedFuture(new UnsupportedOperationException("never billable"));
+			}
+			throw new UnsupportedOperationException("thrown before any stage");
+		});
+
+		assertThat(dispatcher.dispatch(message(step("a", 1)), MAX_WAIT)).succeedsWithin(TIMEOUT)
+			.isEqualTo(Outcome.DEAD_LETTERED);
+		assertThat(dispatcher.dispatch(message(step("a", 2)), MAX_WAIT)).succeedsWithin(TIMEOUT)
+			.isEqualTo(Outcome.DEAD_LETTERED);
+		assertThat(calls).hasValue(2);
+		assertThat(this.deadLetters.stored).extracting(DeadLetter::reason)
+			.containsExactly(DeadLetterRecord.REASON_FATAL, DeadLetterRecord.REASON_FATAL);
+		assertThat(this.deadLetters.stored).extracting(DeadLetter::attempts).containsExactly(1, 1);
+	}
+
+	@Test
+	void aNullStageCountsAsSuccess() {
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(1, options(3, Duration.ofMillis(10)),
+				(envelope, context) -> null);
+
+		assertThat(dispatcher.dispatch(message(step("a", 1)), MAX_WAIT)).succeedsWithin(TIMEOUT)
+			.isEqualTo(Outcome.SUCCESS);
+		assertThat(this.deadLetters.stored).isEmpty();
+		assertThat(this.observer.handledErrors).isEmpty();
+	}
+
+	@Test
+	void aStageCompletingWithAVirtualMachineErrorStopsTheDispatcherLikeAThrownOne() {
+		List<Throwable> fatal = new CopyOnWriteArrayList<>();
+		CompletableFuture<Void> stage = new CompletableFuture<>();
+		AtomicInteger calls = new AtomicInteger();
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(2, options(3, Duration.ofMillis(10)),
+				(envelope, context) -> {
+					calls.incrementAndGet();
+					return stage;
+				});
+		dispatcher.onFatal(fatal::add);
+		CompletableFuture<Outcome> first = dispatcher.dispatch(message(step("a", 1)), MAX_WAIT);
+		CompletableFuture<Outcome> second = dispatcher.dispatch(message(step("a", 2)), MAX_WAIT);
+		await().atMost(TIMEOUT).until(() -> calls.get() == 1);
+
+		stage.completeExceptionally(new InternalError("out of native memory"));
+
+		assertThat(first).failsWithin(TIMEOUT).withThrowableThat().havingCause().isInstanceOf(InternalError.class);
+		assertThat(second).failsWithin(TIMEOUT).withThrowableThat().isInstanceOf(CancellationException.class);
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(fatal).singleElement().isInstanceOf(InternalError.class));
+		assertThat(calls).hasValue(1);
+		assertThat(this.deadLetters.publishCalls).hasValue(0);
+	}
+
+	@Test
+	void closeGivesUpOnAStageThatNeverCompletesSoTheLaneIsFreedAndNothingIsCommitted() {
+		AtomicInteger calls = new AtomicInteger();
+		SubscriptionDispatcher<Step> dispatcher = asyncDispatcher(2, options(3, Duration.ofMillis(10)),
+				(envelope, context) -> {
+					calls.incrementAndGet();
+					return new CompletableFuture<Void>();
+				});
+		CompletableFuture<Outcome> open = dispatcher.dispatch(message(step("a", 1)), MAX_WAIT);
+		CompletableFuture<Outcome> queuedBehind = dispatcher.dispatch(message(step("a", 2)), MAX_WAIT);
+		await().atMost(TIMEOUT).until(() -> calls.get() == 1);
+		assertThat(dispatcher.pending()).isEqualTo(2);
+
+		dispatcher.close();
+
+		assertThat(open).failsWithin(TIMEOUT).withThrowableThat().isInstanceOf(CancellationException.class)
+			.withMessageContaining("had not completed its stage");
+		assertThat(queuedBehind).failsWithin(TIMEOUT).withThrowableThat().isInstanceOf(CancellationException.class);
+		assertThat(calls).hasValue(1);
+		assertThat(dispatcher.pending()).isZero();
+		assertThat(this.observer.consumed).isEmpty();
+	}
+
 	private DeadLetter assertPoison(Class<? extends Throwable> exceptionClass) {
 		assertThat(this.deadLetters.stored).hasSize(1);
 		DeadLetter deadLetter = this.deadLetters.stored.get(0);
@@ -351,6 +500,11 @@ class SubscriptionDispatcherTest {
 			.build());
 		return new SubscriptionDispatcher<>("test", "billing/" + TOPIC, Step.class, options, listener, this.executor,
 				this.codec, HeaderStyle.KAFKA, this.deadLetters, this.scheduler, this.observer);
+	}
+
+	private SubscriptionDispatcher<Step> asyncDispatcher(int workers, SubscriptionOptions options,
+			AsyncEventListener<Step> listener) {
+		return dispatcher(workers, options, listener);
 	}
 
 	private static SubscriptionOptions options(int maxAttempts, Duration backoff) {
@@ -406,6 +560,8 @@ class SubscriptionDispatcherTest {
 
 		final List<String> consumed = new CopyOnWriteArrayList<>();
 
+		final List<String> consumedOn = new CopyOnWriteArrayList<>();
+
 		final List<Throwable> handledErrors = new CopyOnWriteArrayList<>();
 
 		final Map<String, Long> lastNanos = new ConcurrentHashMap<>();
@@ -421,6 +577,7 @@ class SubscriptionDispatcherTest {
 		public void consumed(String transport, String topic, String group, String outcome, long nanos,
 				@Nullable Throwable error) {
 			this.consumed.add(outcome);
+			this.consumedOn.add(Thread.currentThread().getName());
 			this.lastNanos.put(outcome, nanos);
 		}
 

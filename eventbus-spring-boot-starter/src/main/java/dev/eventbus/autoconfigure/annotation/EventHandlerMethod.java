@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.eventbus.autoconfigure.EventBusProperties;
 import dev.eventbus.autoconfigure.RetryPolicyMapper;
+import dev.eventbus.core.api.AsyncEventListener;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventContext;
 import dev.eventbus.core.api.EventHandler;
@@ -31,8 +34,14 @@ import dev.eventbus.core.support.Topics;
  *
  * <p>Signature rules: the first parameter is the payload (any non-primitive type, decoded by the
  * codec) or an {@code Envelope<Payload>}; after it at most one {@link EventContext} and, when the
- * first parameter is the payload, at most one {@code Envelope<?>}. The return value is ignored;
- * throwing requests a retry.
+ * first parameter is the payload, at most one {@code Envelope<?>}. Throwing requests a retry.
+ *
+ * <p>Return type: a method returning {@link CompletionStage} (or a subtype such as
+ * {@code CompletableFuture}) is asynchronous, its listener an {@link AsyncEventListener}: the event is in
+ * progress, its key's lane held, until the returned stage completes; an exceptional completion counts as
+ * a thrown exception, a {@code null} return as success. A {@link Future} that is not a
+ * {@code CompletionStage} is rejected (the bus cannot wait for it without blocking a worker). Any other
+ * return value is ignored, as for a {@code void} method.
  */
 final class EventHandlerMethod {
 
@@ -48,14 +57,18 @@ final class EventHandlerMethod {
 
 	private final ParameterKind[] parameters;
 
+	/** Whether the method returns a {@link CompletionStage} the event's completion waits for. */
+	private final boolean async;
+
 	private EventHandlerMethod(String beanName, Method method, List<String> topics, Class<?> payloadType,
-			SubscriptionOptions options, ParameterKind[] parameters) {
+			SubscriptionOptions options, ParameterKind[] parameters, boolean async) {
 		this.beanName = beanName;
 		this.method = method;
 		this.topics = topics;
 		this.payloadType = payloadType;
 		this.options = options;
 		this.parameters = parameters;
+		this.async = async;
 	}
 
 	/**
@@ -129,8 +142,17 @@ final class EventHandlerMethod {
 			}
 			kinds[i] = kind;
 		}
+		Class<?> returnType = method.getReturnType();
+		boolean async = CompletionStage.class.isAssignableFrom(returnType);
+		if (!async && Future.class.isAssignableFrom(returnType)) {
+			throw new InvalidEventHandlerException(method,
+					"it returns " + returnType.getName() + ", a Future that is not a CompletionStage, which the bus "
+							+ "cannot wait for without blocking a worker",
+					"Return a CompletionStage or CompletableFuture (for example CompletableFuture.supplyAsync(...)) "
+							+ "for an asynchronous handler, or return void.");
+		}
 		SubscriptionOptions options = options(method, annotation, defaults, defaultGroup);
-		return new EventHandlerMethod(beanName, method, topics, payloadType, options, kinds);
+		return new EventHandlerMethod(beanName, method, topics, payloadType, options, kinds, async);
 	}
 
 	private static List<String> topics(Method method, EventHandler annotation) {
@@ -222,37 +244,51 @@ final class EventHandlerMethod {
 		return this.options;
 	}
 
+	/** @return whether the method returns a {@link CompletionStage} (its listener is an {@link AsyncEventListener}) */
+	boolean isAsync() {
+		return this.async;
+	}
+
 	String description() {
 		return InvalidEventHandlerException.describe(this.method);
 	}
 
 	/**
 	 * @param bean the bean (possibly a proxy) to invoke the method on
-	 * @return a listener invoking the method; an exception of the method is rethrown as is
+	 * @return a listener invoking the method, an {@link AsyncEventListener} returning the method's stage
+	 * when the method {@link #isAsync() is asynchronous}; an exception of the method is rethrown as is
 	 */
 	EventListener<Object> listener(Object bean) {
 		Method invocable = org.springframework.aop.support.AopUtils.selectInvocableMethod(this.method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
-		return (envelope, context) -> {
-			Object[] args = new Object[this.parameters.length];
-			for (int i = 0; i < args.length; i++) {
-				args[i] = switch (this.parameters[i]) {
-					case PAYLOAD -> envelope.payload();
-					case ENVELOPE -> envelope;
-					case CONTEXT -> context;
-				};
+		if (this.async) {
+			AsyncEventListener<Object> listener = (envelope, context) -> (CompletionStage<?>) invoke(invocable, bean,
+					envelope, context);
+			return listener;
+		}
+		return (envelope, context) -> invoke(invocable, bean, envelope, context);
+	}
+
+	private @Nullable Object invoke(Method invocable, Object bean, Envelope<Object> envelope, EventContext context)
+			throws Exception {
+		Object[] args = new Object[this.parameters.length];
+		for (int i = 0; i < args.length; i++) {
+			args[i] = switch (this.parameters[i]) {
+				case PAYLOAD -> envelope.payload();
+				case ENVELOPE -> envelope;
+				case CONTEXT -> context;
+			};
+		}
+		try {
+			return invocable.invoke(bean, args);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable target = ex.getTargetException();
+			if (target instanceof Exception exception) {
+				throw exception;
 			}
-			try {
-				invocable.invoke(bean, args);
-			}
-			catch (InvocationTargetException ex) {
-				Throwable target = ex.getTargetException();
-				if (target instanceof Exception exception) {
-					throw exception;
-				}
-				throw (Error) target;
-			}
-		};
+			throw (Error) target;
+		}
 	}
 
 	private enum ParameterKind {

@@ -18,6 +18,8 @@ import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.PublishRejectedException;
 import dev.eventbus.core.api.RetryPolicy;
 import dev.eventbus.core.api.SubscriptionOptions;
+import dev.eventbus.core.keyed.KeyedExecutor;
+import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import dev.eventbus.core.memory.MemoryEventBus;
 import dev.eventbus.core.memory.MemoryOptions;
 import dev.eventbus.core.support.ForwardingEventBus;
@@ -26,6 +28,7 @@ import dev.eventbus.test.recording.HandlingAttempt.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /** The recorder around a real memory bus: what it records, how its waits end, what its failures do. */
 class EventBusRecorderTests {
@@ -182,6 +185,50 @@ class EventBusRecorderTests {
 		// another group's attempts are not failed
 		assertThat(this.recorder.await().handledBy("audit", placed.eventId()).attempt()).isEqualTo(1);
 		assertThat(this.recorder.failures().pending()).isEmpty();
+	}
+
+	@Test
+	void anAsyncListenerStaysAsyncAndItsAttemptsAreRecordedWhenTheirStagesComplete() {
+		// one worker: another key's event runs while the stage is open only if no worker waits for it
+		KeyedExecutor oneWorker = KeyedExecutor.create(KeyedExecutorOptions.builder().workers(1).build());
+		EventBus bus = this.recorder.wrap(MemoryEventBus.builder(MemoryOptions.builder().build())
+			.executor(oneWorker)
+			.shutdownTimeout(Duration.ofSeconds(5))
+			.build());
+		try {
+			CompletableFuture<Void> openStage = new CompletableFuture<>();
+			List<String> handlerAttempts = new CopyOnWriteArrayList<>();
+			bus.subscribeAsync(this.orders, OrderPlaced.class, retrying("shipping", 3), (envelope, context) -> {
+				handlerAttempts.add(envelope.aggregateId() + "#" + context.attempt());
+				if (!"o-1".equals(envelope.aggregateId())) {
+					return null;
+				}
+				return (context.attempt() == 2) ? openStage
+						: CompletableFuture.failedFuture(new IllegalStateException("carrier down"));
+			});
+			Envelope<OrderPlaced> placed = Envelope.ofEvent("o-1", new OrderPlaced("o-1", "alice"));
+			bus.publish(this.orders, placed).join();
+			await().atMost(Duration.ofSeconds(20)).until(() -> handlerAttempts.contains("o-1#2"));
+			Envelope<OrderPlaced> other = Envelope.ofEvent("o-2", new OrderPlaced("o-2", "bob"));
+			bus.publish(this.orders, other).join();
+			this.recorder.await().handledBy("shipping", other.eventId());
+			// attempt 2's stage is still open: nothing is recorded for it yet
+			assertThat(this.recorder.attempts("shipping", placed.eventId())).extracting(HandlingAttempt::outcome)
+				.containsExactly(Outcome.RETRYING);
+
+			openStage.complete(null);
+
+			HandlingAttempt handled = this.recorder.await().handledBy("shipping", placed.eventId());
+			assertThat(handled.attempt()).isEqualTo(2);
+			assertThat(this.recorder.attempts("shipping", placed.eventId()).get(0).error())
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessage("carrier down");
+			assertThat(handlerAttempts).containsExactly("o-1#1", "o-1#2", "o-2#1");
+		}
+		finally {
+			bus.close();
+			oneWorker.shutdown(Duration.ofSeconds(5));
+		}
 	}
 
 	@Test
