@@ -69,8 +69,11 @@ final class KafkaOptionsMapper {
 		EventBusKafkaProperties.Security security = properties.getSecurity();
 		String protocol = (connection != null && connection.securityProtocol() != null)
 				? connection.securityProtocol() : security.getProtocol();
+		String protocolOrigin = (connection != null && connection.securityProtocol() != null)
+				? "the security protocol of " + connection.source() : "eventbus.kafka.security.protocol";
 		SslBundle sslBundle = (connection != null && connection.sslBundle() != null)
-				? connectionSslBundle(connection, protocol) : sslBundle(properties, protocol, sslBundles);
+				? connectionSslBundle(connection, protocol)
+				: sslBundle(properties, protocol, protocolOrigin, sslBundles);
 		boolean storesFromProperties = connection == null || connection.sslBundle() == null;
 		PropertyMapper map = PropertyMapper.get();
 		try {
@@ -208,7 +211,7 @@ final class KafkaOptionsMapper {
 	}
 
 	private static @Nullable SslBundle sslBundle(EventBusKafkaProperties properties, String protocol,
-			@Nullable SslBundles bundles) {
+			String protocolOrigin, @Nullable SslBundles bundles) {
 		String name = properties.getSsl().getBundle();
 		if (name == null || name.isBlank()) {
 			return null;
@@ -225,8 +228,8 @@ final class KafkaOptionsMapper {
 		EventBusSslBundles.checkExclusive(SSL_BUNDLE, name, stores);
 		if (!usesTls(protocol)) {
 			throw new EventBusConfigurationException(SSL_BUNDLE,
-					SSL_BUNDLE + " names SSL bundle '" + name + "' but eventbus.kafka.security.protocol is "
-							+ protocol + ", which does not use TLS",
+					SSL_BUNDLE + " names SSL bundle '" + name + "' but " + protocolOrigin + " is " + protocol
+							+ ", which does not use TLS",
 					"Set eventbus.kafka.security.protocol=SSL (or SASL_SSL with SASL credentials), or remove "
 							+ SSL_BUNDLE + ".");
 		}
