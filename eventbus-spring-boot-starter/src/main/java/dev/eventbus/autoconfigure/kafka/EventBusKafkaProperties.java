@@ -25,7 +25,8 @@ public class EventBusKafkaProperties {
 
 	/**
 	 * Broker addresses as host:port pairs (bootstrap.servers). Falls back to
-	 * spring.kafka.bootstrap-servers; start-up fails when neither is set.
+	 * spring.kafka.bootstrap-servers; start-up fails when neither is set. A Spring Boot
+	 * KafkaConnectionDetails bean defined by the application or a service connection replaces it.
 	 */
 	private final List<String> bootstrapServers = new ArrayList<>();
 

@@ -51,9 +51,30 @@ final class KafkaOptionsMapper {
 	 */
 	static KafkaOptions map(EventBusKafkaProperties properties, Environment environment,
 			@Nullable SslBundles sslBundles) {
-		List<String> servers = bootstrapServers(properties, environment);
+		return map(properties, environment, sslBundles, null);
+	}
+
+	/**
+	 * @param properties the bound properties
+	 * @param environment for the spring.kafka.bootstrap-servers fallback
+	 * @param sslBundles the application's SSL bundles, or null if there are none
+	 * @param connection what a connection-details bean supplies, or null to use the properties
+	 * @return the options
+	 */
+	static KafkaOptions map(EventBusKafkaProperties properties, Environment environment,
+			@Nullable SslBundles sslBundles, @Nullable KafkaConnection connection) {
+		List<String> servers = (connection != null) ? connection.bootstrapServers()
+				: bootstrapServers(properties, environment);
 		check(properties);
-		SslBundle sslBundle = sslBundle(properties, sslBundles);
+		EventBusKafkaProperties.Security security = properties.getSecurity();
+		String protocol = (connection != null && connection.securityProtocol() != null)
+				? connection.securityProtocol() : security.getProtocol();
+		String protocolOrigin = (connection != null && connection.securityProtocol() != null)
+				? "the security protocol of " + connection.source() : "eventbus.kafka.security.protocol";
+		SslBundle sslBundle = (connection != null && connection.sslBundle() != null)
+				? connectionSslBundle(connection, protocol)
+				: sslBundle(properties, protocol, protocolOrigin, sslBundles);
+		boolean storesFromProperties = connection == null || connection.sslBundle() == null;
 		PropertyMapper map = PropertyMapper.get();
 		try {
 			EventBusKafkaProperties.Producer producer = properties.getProducer();
@@ -101,20 +122,21 @@ final class KafkaOptionsMapper {
 			map.from(network::getWriteTimeout).to(networkOptions::writeTimeout);
 			map.from(network::getKeepAlive).to(networkOptions::keepAlive);
 
-			EventBusKafkaProperties.Security security = properties.getSecurity();
 			KafkaSecurityOptions.Builder securityOptions = KafkaSecurityOptions.builder();
-			map.from(security::getProtocol).to(securityOptions::protocol);
+			map.from(protocol).to(securityOptions::protocol);
 			map.from(security::getSaslMechanism).to(securityOptions::saslMechanism);
 			map.from(security::getUsername).to(securityOptions::username);
 			map.from(security::getPassword).to(securityOptions::password);
 			map.from(security::getJaasConfig).to(securityOptions::jaasConfig);
-			map.from(security::getTruststoreLocation).to(securityOptions::truststoreLocation);
-			map.from(security::getTruststorePassword).to(securityOptions::truststorePassword);
-			map.from(security::getTruststoreType).to(securityOptions::truststoreType);
-			map.from(security::getKeystoreLocation).to(securityOptions::keystoreLocation);
-			map.from(security::getKeystorePassword).to(securityOptions::keystorePassword);
-			map.from(security::getKeyPassword).to(securityOptions::keyPassword);
-			map.from(security::getKeystoreType).to(securityOptions::keystoreType);
+			if (storesFromProperties) {
+				map.from(security::getTruststoreLocation).to(securityOptions::truststoreLocation);
+				map.from(security::getTruststorePassword).to(securityOptions::truststorePassword);
+				map.from(security::getTruststoreType).to(securityOptions::truststoreType);
+				map.from(security::getKeystoreLocation).to(securityOptions::keystoreLocation);
+				map.from(security::getKeystorePassword).to(securityOptions::keystorePassword);
+				map.from(security::getKeyPassword).to(securityOptions::keyPassword);
+				map.from(security::getKeystoreType).to(securityOptions::keystoreType);
+			}
 			map.from(security::isHostnameVerification).to(securityOptions::hostnameVerification);
 			if (sslBundle != null) {
 				securityOptions.sslContext(sslBundle.createSslContext());
@@ -167,7 +189,29 @@ final class KafkaOptionsMapper {
 						+ "host:port pairs, for example eventbus.kafka.bootstrap-servers=localhost:9092.");
 	}
 
-	private static @Nullable SslBundle sslBundle(EventBusKafkaProperties properties, @Nullable SslBundles bundles) {
+	/**
+	 * The TLS material of a connection-details bean replaces eventbus.kafka.ssl.bundle and the trust
+	 * store / key store properties; it still needs a TLS security protocol.
+	 */
+	private static SslBundle connectionSslBundle(KafkaConnection connection, String protocol) {
+		SslBundle bundle = connection.sslBundle();
+		if (!usesTls(protocol)) {
+			throw new EventBusConfigurationException("eventbus.kafka.security.protocol",
+					connection.source() + " returns an SSL bundle but the security protocol is " + protocol
+							+ " (eventbus.kafka.security.protocol; the bean returns none), which does not use TLS",
+					"Set eventbus.kafka.security.protocol=SSL (or SASL_SSL with SASL credentials), or make "
+							+ "getSecurityProtocol() of the KafkaConnectionDetails bean return it.");
+		}
+		return bundle;
+	}
+
+	private static boolean usesTls(String protocol) {
+		String normalized = protocol.trim().toUpperCase(Locale.ROOT);
+		return normalized.equals("SSL") || normalized.equals("SASL_SSL");
+	}
+
+	private static @Nullable SslBundle sslBundle(EventBusKafkaProperties properties, String protocol,
+			String protocolOrigin, @Nullable SslBundles bundles) {
 		String name = properties.getSsl().getBundle();
 		if (name == null || name.isBlank()) {
 			return null;
@@ -182,11 +226,10 @@ final class KafkaOptionsMapper {
 		stores.put("eventbus.kafka.security.key-password", security.getKeyPassword());
 		stores.put("eventbus.kafka.security.keystore-type", security.getKeystoreType());
 		EventBusSslBundles.checkExclusive(SSL_BUNDLE, name, stores);
-		String protocol = security.getProtocol().trim().toUpperCase(Locale.ROOT);
-		if (!protocol.equals("SSL") && !protocol.equals("SASL_SSL")) {
+		if (!usesTls(protocol)) {
 			throw new EventBusConfigurationException(SSL_BUNDLE,
-					SSL_BUNDLE + " names SSL bundle '" + name + "' but eventbus.kafka.security.protocol is "
-							+ security.getProtocol() + ", which does not use TLS",
+					SSL_BUNDLE + " names SSL bundle '" + name + "' but " + protocolOrigin + " is " + protocol
+							+ ", which does not use TLS",
 					"Set eventbus.kafka.security.protocol=SSL (or SASL_SSL with SASL credentials), or remove "
 							+ SSL_BUNDLE + ".");
 		}
