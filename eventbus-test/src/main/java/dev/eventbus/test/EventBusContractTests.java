@@ -809,17 +809,7 @@ public abstract class EventBusContractTests {
 		CountDownLatch blocker = blocker();
 		CountDownLatch started = new CountDownLatch(1);
 		Subscription subscription = bus.subscribe(topic, Step.class, SubscriptionOptions.of("stubborn"),
-				(envelope, context) -> {
-					started.countDown();
-					while (blocker.getCount() > 0) {
-						try {
-							blocker.await();
-						}
-						catch (InterruptedException ignored) {
-							// a handler that swallows interrupts: close must not wait for it twice
-						}
-					}
-				});
+				ignoringInterrupts(started, blocker));
 		publish(bus, topic, "stubborn", 0);
 		assertThat(started.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		Duration timeout = Duration.ofSeconds(1);
@@ -835,17 +825,7 @@ public abstract class EventBusContractTests {
 		assumeTrue(ForwardingEventBus.unwrap(whole) instanceof AbstractEventBus, "the bus is built on the frame");
 		Duration shutdownTimeout = ((AbstractEventBus) ForwardingEventBus.unwrap(whole)).settings().shutdownTimeout();
 		CountDownLatch wholeStarted = new CountDownLatch(1);
-		whole.subscribe(topic, Step.class, SubscriptionOptions.of("stubborn-bus"), (envelope, context) -> {
-			wholeStarted.countDown();
-			while (blocker.getCount() > 0) {
-				try {
-					blocker.await();
-				}
-				catch (InterruptedException ignored) {
-					// swallows every interrupt
-				}
-			}
-		});
+		whole.subscribe(topic, Step.class, SubscriptionOptions.of("stubborn-bus"), ignoringInterrupts(wholeStarted, blocker));
 		publish(whole, topic, "stubborn", 1);
 		assertThat(wholeStarted.await(timeout().toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		start = System.nanoTime();
@@ -1147,6 +1127,24 @@ public abstract class EventBusContractTests {
 	protected final PublishReceipt publish(EventBus bus, String topic, String key, int n) throws Exception {
 		return bus.publish(topic, Envelope.of(key, STEP, new Step(key, n))).get(timeout().toMillis(),
 				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A handler that swallows interrupts: it counts {@code started} down, then waits for
+	 * {@code release} however often it is interrupted (close must not wait for it twice).
+	 */
+	private static EventListener<Step> ignoringInterrupts(CountDownLatch started, CountDownLatch release) {
+		return (envelope, context) -> {
+			started.countDown();
+			while (release.getCount() > 0) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ignored) {
+					// swallowed on purpose
+				}
+			}
+		};
 	}
 
 	private CountDownLatch blocker() {
