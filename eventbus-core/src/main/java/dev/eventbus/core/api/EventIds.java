@@ -1,6 +1,7 @@
 package dev.eventbus.core.api;
 
 import java.security.SecureRandom;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -14,7 +15,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EventIds {
 
-	private static final SecureRandom RANDOM = new SecureRandom();
+	/** Seeds each thread's generator; asked once per thread, not once per id. */
+	private static final SecureRandom SEEDS = new SecureRandom();
+
+	/**
+	 * The random bits of the ids: a generator per thread, seeded from {@link #SEEDS}, so that
+	 * publishing threads do not queue on one shared secure generator for every event.
+	 */
+	private static final ThreadLocal<SplittableRandom> RANDOM = ThreadLocal
+		.withInitial(() -> new SplittableRandom(SEEDS.nextLong()));
 
 	/** Last (timestamp << 12 | counter) handed out; makes ids monotonic across threads. */
 	private static final AtomicLong LAST = new AtomicLong();
@@ -40,7 +49,7 @@ public final class EventIds {
 		long millis = stamp >>> 12;
 		long counter = stamp & 0xFFF;
 		long msb = (millis << 16) | (0x7L << 12) | counter;
-		long lsb = (RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+		long lsb = (RANDOM.get().nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
 		return new UUID(msb, lsb);
 	}
 

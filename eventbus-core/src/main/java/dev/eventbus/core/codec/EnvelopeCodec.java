@@ -124,7 +124,7 @@ public final class EnvelopeCodec {
 		headers.put(style.header(ID), envelope.eventId());
 		headers.put(style.header(SOURCE), source);
 		headers.put(style.header(TYPE), envelope.eventType());
-		headers.put(style.header(TIME), DateTimeFormatter.ISO_INSTANT.format(envelope.time()));
+		headers.put(style.header(TIME), InstantText.format(envelope.time()));
 		putIfPresent(headers, style.header(SUBJECT), envelope.aggregateId());
 		headers.put(style.header(EVENTVERSION), Integer.toString(envelope.eventVersion()));
 		putIfPresent(headers, style.header(TRACEPARENT), envelope.traceparent());

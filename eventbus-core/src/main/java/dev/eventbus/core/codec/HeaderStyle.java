@@ -1,5 +1,8 @@
 package dev.eventbus.core.codec;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
 /**
  * How CloudEvents attributes are named in transport headers (binary content mode).
  */
@@ -11,9 +14,18 @@ public enum HeaderStyle {
 	/** NATS binding: {@code ce-id}, {@code ce-type}, ... and {@code content-type}. */
 	NATS("ce-", "content-type");
 
+	/** Header names kept built at most; beyond them (many distinct extension names) they are built per call. */
+	private static final int MAX_CACHED_NAMES = 256;
+
 	private final String prefix;
 
 	private final String contentTypeHeader;
+
+	/**
+	 * Header names already built, so that encoding an event does not concatenate a new string per
+	 * attribute; bounded by the attribute and extension names an application uses.
+	 */
+	private final ConcurrentMap<String, String> names = new ConcurrentHashMap<>();
 
 	HeaderStyle(String prefix, String contentTypeHeader) {
 		this.prefix = prefix;
@@ -35,7 +47,14 @@ public enum HeaderStyle {
 	 * @return the header name, such as {@code ce_id}
 	 */
 	public String header(String attribute) {
-		return this.prefix + attribute;
+		String name = this.names.get(attribute);
+		if (name == null) {
+			name = this.prefix + attribute;
+			if (this.names.size() < MAX_CACHED_NAMES) {
+				this.names.putIfAbsent(attribute, name);
+			}
+		}
+		return name;
 	}
 
 }
