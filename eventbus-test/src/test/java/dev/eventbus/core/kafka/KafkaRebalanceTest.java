@@ -258,8 +258,8 @@ class KafkaRebalanceTest {
 			});
 			assertThat(recorder.duplicates()).isEqualTo(redelivered.size());
 			assertThat(recorder.orderViolations()).isEmpty();
-			System.out.printf("abrupt stop: %d events, %d handled before the stop, %d duplicates (uncommitted window)%n",
-					events, firstSession.size(), recorder.duplicates());
+			System.out.printf("%s abrupt stop: %d events, %d handled before the stop, %d duplicates (uncommitted window)%n",
+					protocol, events, firstSession.size(), recorder.duplicates());
 		}
 	}
 
