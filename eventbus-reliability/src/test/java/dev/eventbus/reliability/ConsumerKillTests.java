@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,29 +26,39 @@ class ConsumerKillTests {
 	@TempDir
 	Path dir;
 
-	@Test
-	void kafkaConsumerKilledMidStreamAndRestartedLosesNothingAndKeepsKeyOrder() {
-		Verifier.Report report = killAndRestart("kafka");
-		assertThat(report.orderViolations()).as(report.toTable("kafka")).isZero();
+	/**
+	 * Kafka under both consumer group protocols: with {@code consumer} (KIP-848) the broker expires
+	 * the dead member after its session (6 s, set on the broker) and assigns its partitions to the
+	 * new one.
+	 */
+	@ParameterizedTest(name = "group.protocol={0}")
+	@ValueSource(strings = { "classic", "consumer" })
+	void kafkaConsumerKilledMidStreamAndRestartedLosesNothingAndKeepsKeyOrder(String groupProtocol) {
+		Verifier.Report report = killAndRestart("kafka", groupProtocol);
+		assertThat(report.orderViolations()).as(report.toTable("kafka-" + groupProtocol)).isZero();
 	}
 
 	@Test
 	void natsConsumerKilledMidStreamAndRestartedLosesNothing() {
 		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
-		killAndRestart("nats");
+		killAndRestart("nats", "classic");
 	}
 
 	@Test
 	void natsConsumerKilledMidStreamAndRestartedKeepsKeyOrder() {
 		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
-		Verifier.Report report = killAndRestart("nats");
+		Verifier.Report report = killAndRestart("nats", "classic");
 		assertThat(report.orderViolations()).as(report.toTable("nats")).isZero();
 	}
 
-	private Verifier.Report killAndRestart(String transport) {
+	/**
+	 * @param groupProtocol Kafka consumer group protocol ({@code classic} or {@code consumer});
+	 * {@code classic} for NATS, where it is not used
+	 */
+	private Verifier.Report killAndRestart(String transport, String groupProtocol) {
 		int events = Scenario.scaled(10_000);
 		int keys = Scenario.scaled(100);
-		try (Scenario scenario = new Scenario("consumer-kill", transport, this.dir, 6)) {
+		try (Scenario scenario = new Scenario("consumer-kill", transport, this.dir, 6, groupProtocol)) {
 			ConsumerProcess consumer = scenario.startConsumer("256m",
 					Map.of("workers", "8", "keys", "" + keys, "delayMs", "5"));
 			LoadProducer producer = scenario.producer(scenario.producerBus(Map.of()), events, keys, 200, 0);
@@ -61,10 +73,13 @@ class ConsumerKillTests {
 			int handledAtKill = scenario.verify().handled();
 			scenario.restart(consumer);
 			assertThat(consumer.pid()).isNotEqualTo(pidBefore);
+			if (transport.equals("kafka")) {
+				scenario.assertGroupType(groupProtocol);
+			}
 
 			scenario.awaitProduced(producer, produced);
 			Verifier.Report report = scenario.awaitAllHandled(producer);
-			scenario.record(report, "Consumer JVM (8 workers, 5 ms handler) SIGKILLed after " + handledAtKill + " of "
+			scenario.record(report, Scenario.protocolNote(transport, groupProtocol) + "Consumer JVM (8 workers, 5 ms handler) SIGKILLed after " + handledAtKill + " of "
 					+ events + " events over " + keys + " keys were handled, then restarted. "
 					+ "Duplicates = handled but not yet committed/acked at the kill.");
 

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +17,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Scenario 3 (Kafka): three consumer JVMs in one group; every few seconds one is killed with SIGKILL
  * or a dead one is started again, while a paced producer publishes. Nothing may be lost, no key may
- * be in progress in two JVMs at once, and per-key order must hold.
+ * be in progress in two JVMs at once, and per-key order must hold. Run under both consumer group
+ * protocols: with {@code consumer} (KIP-848) the broker expires killed members after its 6 s
+ * session and hands their partitions over incrementally.
  */
 class RebalanceStormTests {
 
@@ -25,12 +28,13 @@ class RebalanceStormTests {
 	@TempDir
 	Path dir;
 
-	@Test
-	void consumersKilledAndStartedEveryFewSecondsLoseNothingAndNeverShareAKey() {
+	@ParameterizedTest(name = "group.protocol={0}")
+	@ValueSource(strings = { "classic", "consumer" })
+	void consumersKilledAndStartedEveryFewSecondsLoseNothingAndNeverShareAKey(String groupProtocol) {
 		int events = Scenario.scaled(8_000);
 		int keys = Scenario.scaled(80);
 		Duration storm = Duration.ofSeconds(Long.getLong("reliability.storm-s", 24));
-		try (Scenario scenario = new Scenario("rebalance-storm", "kafka", this.dir, 12)) {
+		try (Scenario scenario = new Scenario("rebalance-storm", "kafka", this.dir, 12, groupProtocol)) {
 			Map<String, String> settings = Map.of("workers", "4", "keys", "" + keys, "delayMs", "1",
 					"revocationTimeoutMs", "5000");
 			List<ConsumerProcess> consumers = new ArrayList<>();
@@ -71,12 +75,13 @@ class RebalanceStormTests {
 					scenario.restart(consumer);
 				}
 			}
+			scenario.assertGroupType(groupProtocol);
 			scenario.awaitProduced(producer, produced);
 			Verifier.Report report = scenario.awaitAllHandled(producer);
-			scenario.record(report, "Three consumer JVMs in one group, one SIGKILLed or restarted every "
+			scenario.record(report, Scenario.protocolNote("kafka", groupProtocol) + "Three consumer JVMs in one group, one SIGKILLed or restarted every "
 					+ STEP.toSeconds() + " s for " + storm.toSeconds() + " s: " + actions);
 
-			String table = report.toTable("rebalance-storm");
+			String table = report.toTable("rebalance-storm-" + groupProtocol);
 			assertThat(actions).as("the storm killed and restarted consumers").anyMatch((a) -> a.startsWith("kill"))
 				.anyMatch((a) -> a.startsWith("start"));
 			assertThat(report.accepted()).as(table).isEqualTo(scenario.expectedAccepted(events));

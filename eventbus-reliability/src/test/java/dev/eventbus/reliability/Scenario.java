@@ -24,9 +24,11 @@ import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
@@ -165,6 +167,34 @@ final class Scenario implements AutoCloseable {
 			throw new IllegalStateException("not a Kafka scenario");
 		}
 		return this.kafka;
+	}
+
+	/**
+	 * Asserts that the consumers' group ({@code reliability}) really runs the given protocol: the
+	 * broker names the group's type after it.
+	 * @param groupProtocol {@code classic} or {@code consumer}
+	 */
+	void assertGroupType(String groupProtocol) {
+		GroupType expected = groupProtocol.equals("classic") ? GroupType.CLASSIC : GroupType.CONSUMER;
+		try (Admin admin = kafka().admin()) {
+			await("the group is a " + expected + " group").atMost(Duration.ofSeconds(30))
+				.ignoreExceptions()
+				.until(() -> admin.describeConsumerGroups(List.of("reliability"))
+					.all()
+					.get(10, TimeUnit.SECONDS)
+					.get("reliability")
+					.type() == expected);
+		}
+	}
+
+	/**
+	 * @param transport {@code kafka} or {@code nats}
+	 * @param groupProtocol the Kafka consumer group protocol
+	 * @return the report note's prefix naming a non-default protocol, else empty
+	 */
+	static String protocolNote(String transport, String groupProtocol) {
+		return (transport.equals("kafka") && !groupProtocol.equals("classic"))
+				? "Consumer protocol (group.protocol=" + groupProtocol + "). " : "";
 	}
 
 	NatsServerProcess nats() {

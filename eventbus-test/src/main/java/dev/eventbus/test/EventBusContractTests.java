@@ -487,6 +487,37 @@ public abstract class EventBusContractTests {
 	}
 
 	@Test
+	void aFatalFailureIsDeadLetteredAfterOneAttemptWhileOthersAreRetried() throws Exception {
+		String topic = newTopic("fatal-failure");
+		EventBus bus = bus();
+		List<String> attempts = new CopyOnWriteArrayList<>();
+		RetryPolicy retry = RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build();
+		bus.subscribe(topic, Step.class, SubscriptionOptions.builder("billing").retryPolicy(retry).build(),
+				(envelope, context) -> {
+					attempts.add(envelope.aggregateId() + "#" + context.attempt());
+					if (envelope.aggregateId().equals("fatal")) {
+						// a default fatal exception (RetryPolicy) deep in the cause chain: retrying cannot fix it
+						throw new IllegalStateException("wrapped", new ClassCastException("not a step"));
+					}
+					throw new IllegalStateException("transient");
+				});
+		Map<String, DeadLetterRecord> dead = new ConcurrentHashMap<>();
+		bus.subscribe(bus.deadLetterTopic(topic), byte[].class, SubscriptionOptions.of("fatal-dlt"),
+				(envelope, context) -> dead.put(envelope.aggregateId(), DeadLetterRecord.from(context).orElseThrow()));
+		publish(bus, topic, "fatal", 0);
+		publish(bus, topic, "transient", 0);
+
+		await().atMost(timeout()).untilAsserted(() -> assertThat(dead).containsOnlyKeys("fatal", "transient"));
+		assertThat(dead.get("fatal").reason()).isEqualTo(DeadLetterRecord.REASON_FATAL);
+		assertThat(dead.get("fatal").attempts()).isEqualTo(1);
+		assertThat(dead.get("transient").reason()).isEqualTo(DeadLetterRecord.REASON_FAILED);
+		assertThat(dead.get("transient").attempts()).isEqualTo(3);
+		assertThat(attempts).containsOnlyOnce("fatal#1")
+			.doesNotContain("fatal#2")
+			.contains("transient#1", "transient#2", "transient#3");
+	}
+
+	@Test
 	void anUndecodableEventIsDeadLetteredAtOnceWithoutReachingTheHandlerAndLaterEventsOfItsKeyFlow() throws Exception {
 		String topic = newTopic("poison");
 		EventBus bus = bus();

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.kafka.KafkaConsumerOptions;
 import dev.eventbus.core.kafka.KafkaEventBus;
+import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaOptions;
 import dev.eventbus.core.kafka.KafkaProducerOptions;
 import dev.eventbus.core.kafka.KafkaSecurityOptions;
@@ -27,9 +28,19 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * The contract on Kafka: one in-JVM KRaft broker ({@link KafkaTestBroker}) for the class, topics of
  * three partitions, foreign records written with a plain {@link KafkaProducer}. The refused bus
- * talks to a second, SASL-only broker (started for that case only) with a wrong password.
+ * talks to a second, SASL-only broker (started for that case only) with a wrong password. The bus's
+ * consumers speak the classic group protocol; {@link KafkaConsumerProtocolContractTests} runs the
+ * same contract with the consumer protocol of KIP-848 by overriding {@link #groupProtocol()}.
+ * Both brokers lower the consumer protocol's heartbeat and session bounds so that assignments move
+ * within a test's timeouts (broker defaults: 5 s heartbeats, 45 s sessions); classic groups ignore
+ * them.
  */
 class KafkaEventBusContractTests extends EventBusContractTests {
+
+	/** Broker settings of the consumer protocol for tests: heartbeats every 500 ms, sessions of 10 s. */
+	static final Map<String, String> CONSUMER_PROTOCOL_BROKER = Map.of("group.consumer.min.heartbeat.interval.ms",
+			"500", "group.consumer.heartbeat.interval.ms", "500", "group.consumer.min.session.timeout.ms", "6000",
+			"group.consumer.session.timeout.ms", "10000");
 
 	private static KafkaTestBroker broker;
 
@@ -39,7 +50,7 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = KafkaTestBroker.start();
+		broker = KafkaTestBroker.start(CONSUMER_PROTOCOL_BROKER);
 		rawProducer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
 				new StringSerializer(), new ByteArraySerializer());
 	}
@@ -50,12 +61,21 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 		broker.close();
 		if (saslCluster != null) {
 			saslCluster.close();
+			// the static state is shared with the subclass run, which starts its own brokers
+			saslCluster = null;
 		}
+	}
+
+	/** @return the group protocol of the bus's consumers */
+	protected KafkaGroupProtocol groupProtocol() {
+		return KafkaGroupProtocol.CLASSIC;
 	}
 
 	@Override
 	protected EventBus createBus() {
-		return KafkaEventBus.builder(broker.options().build()).shutdownTimeout(Duration.ofSeconds(10)).build();
+		return KafkaEventBus.builder(broker.options(groupProtocol()).build())
+			.shutdownTimeout(Duration.ofSeconds(10))
+			.build();
 	}
 
 	@Override
@@ -78,7 +98,11 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 				.username(JaasUtils.KAFKA_PLAIN_USER1)
 				.password("wrong-password")
 				.build())
-			.consumer(KafkaConsumerOptions.builder().fetchMinBytes(1).fetchMaxWait(Duration.ofMillis(100)).build())
+			.consumer(KafkaConsumerOptions.builder()
+				.fetchMinBytes(1)
+				.fetchMaxWait(Duration.ofMillis(100))
+				.groupProtocol(groupProtocol())
+				.build())
 			.producer(KafkaProducerOptions.builder().maxBlock(Duration.ofSeconds(3)).build())
 			.build();
 		return KafkaEventBus.builder(options).shutdownTimeout(Duration.ofSeconds(2)).build();
@@ -97,6 +121,8 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 					.setConfigProp("offsets.topic.replication.factor", "1")
 					.setConfigProp("offsets.topic.num.partitions", "1")
 					.setConfigProp("group.initial.rebalance.delay.ms", "0")
+					.setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
+					.setConfigProp("group.consumer.heartbeat.interval.ms", "500")
 					.build();
 				cluster.format();
 				cluster.startup();

@@ -3,7 +3,6 @@ package dev.eventbus.benchmark.kafka;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,10 +19,6 @@ import dev.eventbus.core.kafka.KafkaConsumerOptions;
 import dev.eventbus.core.kafka.KafkaEventBus;
 import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * A consumer joining a group under steady load, under each consumer group protocol: the time from
@@ -52,21 +47,16 @@ public final class KafkaGroupJoinBenchmark {
 	/** Both members own their half and have caught up before the third joins. */
 	private static final Duration STEADY = Duration.ofSeconds(12);
 
-	private final EmbeddedKafkaKraftBroker broker;
+	private final KafkaBenchmarkBroker broker;
 
-	private KafkaGroupJoinBenchmark(EmbeddedKafkaKraftBroker broker) {
+	private KafkaGroupJoinBenchmark(KafkaBenchmarkBroker broker) {
 		this.broker = broker;
 	}
 
 	public static void main(String[] args) throws Exception {
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 		int trials = (args.length > 0) ? Integer.parseInt(args[0]) : 3;
-		Map<String, String> brokerProperties = new HashMap<>();
-		brokerProperties.put("offsets.topic.num.partitions", "3");
-		brokerProperties.put("group.initial.rebalance.delay.ms", "0");
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-		broker.brokerProperties(brokerProperties);
-		broker.afterPropertiesSet();
+		KafkaBenchmarkBroker broker = KafkaBenchmarkBroker.start(PARTITIONS);
 		String loadBefore = load();
 		List<String> rows = new ArrayList<>();
 		try {
@@ -85,18 +75,17 @@ public final class KafkaGroupJoinBenchmark {
 			System.out.println("| protocol | trial | join → first handled | longest gap of the others around the join | longest gap before the join |");
 			System.out.println("|---|---:|---:|---:|---:|");
 			rows.forEach(System.out::println);
-			broker.destroy();
+			broker.close();
 		}
 		System.exit(0);
 	}
 
 	private String trial(KafkaGroupProtocol protocol, int trial) throws Exception {
 		String topic = "join-" + protocol.clientValue() + "-" + System.nanoTime();
-		this.broker.addTopics(new NewTopic(topic, PARTITIONS, (short) 1));
-		awaitLeaders(topic);
+		this.broker.addTopic(topic, PARTITIONS);
 		String group = topic;
 		KafkaOptions options = KafkaOptions.builder()
-			.bootstrapServers(this.broker.getBrokersAsString())
+			.bootstrapServers(this.broker.bootstrapServers())
 			.consumer(KafkaConsumerOptions.builder().groupProtocol(protocol).build())
 			.build();
 		List<ConcurrentLinkedQueue<Long>> handled = List.of(new ConcurrentLinkedQueue<>(),
@@ -142,30 +131,6 @@ public final class KafkaGroupJoinBenchmark {
 			return String.format(Locale.ROOT, "| %s | %d | %,d ms | %,d ms | %,d ms |", protocol.clientValue(), trial,
 					joinMillis, TimeUnit.NANOSECONDS.toMillis(during), TimeUnit.NANOSECONDS.toMillis(before));
 		}
-	}
-
-	/** Publishing before every partition's leader serves it leaves the idempotent producer retrying. */
-	private void awaitLeaders(String topic) {
-		this.broker.doWithAdmin((admin) -> {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (System.nanoTime() < deadline) {
-				try {
-					var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-					if (description.partitions().stream().allMatch((info) -> info.leader() != null)) {
-						Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-						description.partitions()
-							.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
-						admin.listOffsets(latest).all().get();
-						return;
-					}
-				}
-				catch (Exception ex) {
-					// not ready yet: retry
-				}
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-			}
-			throw new IllegalStateException("partitions of " + topic + " have no serving leader after 30 s");
-		});
 	}
 
 	private static Subscription subscribe(KafkaEventBus bus, String topic, String group,

@@ -32,9 +32,6 @@ import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,7 +43,6 @@ import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListener;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * End-to-end harness for the Kafka transport. Everything runs against one in-JVM KRaft broker in
@@ -66,15 +62,15 @@ public final class KafkaTransportBenchmark {
 
 	private final String servers;
 
-	private final EmbeddedKafkaKraftBroker broker;
+	private final KafkaBenchmarkBroker broker;
 
 	private final double scale;
 
 	private final List<String> rows = new ArrayList<>();
 
-	private KafkaTransportBenchmark(EmbeddedKafkaKraftBroker broker, double scale) {
+	private KafkaTransportBenchmark(KafkaBenchmarkBroker broker, double scale) {
 		this.broker = broker;
-		this.servers = broker.getBrokersAsString();
+		this.servers = broker.bootstrapServers();
 		this.scale = scale;
 	}
 
@@ -82,12 +78,7 @@ public final class KafkaTransportBenchmark {
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 		double scale = (args.length > 0) ? Double.parseDouble(args[0]) : 1.0;
 		List<String> sections = List.of(((args.length > 1) ? args[1] : "publish,consume,slow,seed").split(","));
-		Map<String, String> brokerProperties = new HashMap<>();
-		brokerProperties.put("offsets.topic.num.partitions", "3");
-		brokerProperties.put("group.initial.rebalance.delay.ms", "0");
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
-		broker.brokerProperties(brokerProperties);
-		broker.afterPropertiesSet();
+		KafkaBenchmarkBroker broker = KafkaBenchmarkBroker.start(PARTITIONS);
 		String loadBefore = load();
 		KafkaTransportBenchmark benchmark = new KafkaTransportBenchmark(broker, scale);
 		try {
@@ -109,7 +100,7 @@ public final class KafkaTransportBenchmark {
 			System.out.println("load average before: " + loadBefore + "; after: " + load() + "; cores: "
 					+ Runtime.getRuntime().availableProcessors() + "; java " + System.getProperty("java.version"));
 			benchmark.rows.forEach(System.out::println);
-			broker.destroy();
+			broker.close();
 		}
 		System.exit(0);
 	}
@@ -120,35 +111,7 @@ public final class KafkaTransportBenchmark {
 
 	private String topic(String name, int partitions) {
 		String topic = name + "-" + System.nanoTime();
-		this.broker.addTopics(new NewTopic(topic, partitions, (short) 1));
-		// publishing before every partition has a leader can leave the idempotent producer retrying an
-		// out-of-order sequence until its delivery timeout; wait for the leaders first
-		this.broker.doWithAdmin((admin) -> {
-			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-			while (System.nanoTime() < deadline) {
-				try {
-					var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
-					if (description.partitions().stream().allMatch((info) -> info.leader() != null)) {
-						// the leader must also serve the partition: list offsets goes to the leader itself
-						Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-						description.partitions()
-							.forEach((info) -> latest.put(new TopicPartition(topic, info.partition()), OffsetSpec.latest()));
-						admin.listOffsets(latest).all().get();
-						return;
-					}
-				}
-				catch (Exception ex) {
-					// not ready yet: retry
-				}
-				try {
-					Thread.sleep(50);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-		});
+		this.broker.addTopic(topic, partitions);
 		return topic;
 	}
 

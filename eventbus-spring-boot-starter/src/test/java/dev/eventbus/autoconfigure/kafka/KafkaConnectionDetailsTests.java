@@ -108,7 +108,8 @@ class KafkaConnectionDetailsTests {
 
 	@Test
 	void springBootsDefaultAddressDoesNotStandInForAMissingConfiguration() {
-		// the embedded broker publishes its address as the system property spring.kafka.bootstrap-servers
+		// spring-kafka-test's embedded brokers publish their address as this system property by default
+		// (KafkaTestBroker does not): cleared for the run, as a leaked value must not stand in either
 		this.runner.withSystemProperties("spring.kafka.bootstrap-servers").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(configurationFailure(context.getStartupFailure()).property())

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.eventbus.core.kafka.KafkaConsumerOptions;
+import dev.eventbus.core.kafka.KafkaGroupProtocol;
 import dev.eventbus.core.kafka.KafkaOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.awaitility.Awaitility.await;
@@ -26,7 +28,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * An in-JVM KRaft broker (spring-kafka-test) for one test class, with small internal topics so it
  * starts fast on two cores, and helpers for unique topic names, topics whose leaders are ready,
- * bus options with short timeouts, and raw reads.
+ * bus options with short timeouts, and raw reads. The broker's address is published under a
+ * private system property ({@link #BROKER_LIST_PROPERTY}, cleared on {@link #close()}), not
+ * spring-kafka-test's default {@code spring.kafka.bootstrap-servers}, so that it does not leak into
+ * later Spring applications of the same test JVM.
  *
  * <pre>{@code
  * static KafkaTestBroker broker = KafkaTestBroker.start();
@@ -34,6 +39,9 @@ import static org.awaitility.Awaitility.await;
  * }</pre>
  */
 public final class KafkaTestBroker implements AutoCloseable {
+
+	/** System property the embedded broker publishes its address under (spring-kafka-test's brokerListProperty). */
+	public static final String BROKER_LIST_PROPERTY = "eventbus.test.kafka-test-broker.bootstrap-servers";
 
 	private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -58,6 +66,7 @@ public final class KafkaTestBroker implements AutoCloseable {
 		properties.putAll(extraProperties);
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
 		broker.brokerProperties(properties);
+		broker.brokerListProperty(BROKER_LIST_PROPERTY);
 		broker.afterPropertiesSet();
 		return new KafkaTestBroker(broker);
 	}
@@ -135,6 +144,22 @@ public final class KafkaTestBroker implements AutoCloseable {
 				.build());
 	}
 
+	/**
+	 * Test options ({@link #options()}) whose consumers speak the given group protocol. With
+	 * {@link KafkaGroupProtocol#CONSUMER} the classic-only session timeout and heartbeat interval are
+	 * unset again: the broker owns them (start the broker with low {@code group.consumer.*} bounds).
+	 * @param groupProtocol the consumers' group protocol
+	 * @return the options' builder
+	 */
+	public KafkaOptions.Builder options(KafkaGroupProtocol groupProtocol) {
+		KafkaOptions options = options().build();
+		KafkaConsumerOptions.Builder consumer = options.consumer().toBuilder().groupProtocol(groupProtocol);
+		if (groupProtocol == KafkaGroupProtocol.CONSUMER) {
+			consumer.sessionTimeout(null).heartbeatInterval(null);
+		}
+		return options.toBuilder().consumer(consumer.build());
+	}
+
 	/** Reads every record of a topic currently available (until {@code expected} arrived). */
 	public List<ConsumerRecord<String, byte[]>> readAll(String topic, int expected) {
 		Map<String, Object> config = new HashMap<>();
@@ -155,7 +180,13 @@ public final class KafkaTestBroker implements AutoCloseable {
 
 	@Override
 	public void close() {
+		String address = bootstrapServers();
 		this.broker.destroy();
+		System.clearProperty(BROKER_LIST_PROPERTY);
+		if (address.equals(System.getProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS))) {
+			// always published by spring-kafka-test; cleared when it is still this broker's address
+			System.clearProperty(EmbeddedKafkaBroker.SPRING_EMBEDDED_KAFKA_BROKERS);
+		}
 	}
 
 }

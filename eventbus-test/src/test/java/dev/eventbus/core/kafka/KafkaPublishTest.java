@@ -97,34 +97,21 @@ class KafkaPublishTest {
 	@Test
 	void flushMessagesSendsAFullCountLongBeforeTheFlushFrequencyElapses() {
 		String topic = broker.createTopic("publish-flush", 1);
-		KafkaOptions options = broker.options()
-			.producer(KafkaProducerOptions.builder()
-				.flushFrequency(Duration.ofSeconds(60))
-				.deliveryTimeout(Duration.ofSeconds(120))
-				.flushMessages(5)
-				.build())
-			.build();
+		KafkaOptions options = broker.options().producer(lingering().build()).build();
 		try (KafkaEventBus bus = KafkaEventBus.builder(options).build()) {
 			List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
 			for (int i = 0; i < 5; i++) {
 				futures.add(bus.publish(topic, Envelope.of("k", "Tick", new OrderPlaced("o", i))));
 			}
 			// linger is 60 s: only the message-count trigger can send these within the wait
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
+			awaitAllSent(futures);
 		}
 	}
 
 	@Test
 	void flushMessagesCountsTheRecordsOfEachPartitionSeparately() {
 		String topic = broker.createTopic("publish-flush-partitions", 3);
-		KafkaOptions options = broker.options()
-			.producer(KafkaProducerOptions.builder()
-				.flushFrequency(Duration.ofSeconds(60))
-				.deliveryTimeout(Duration.ofSeconds(120))
-				.flushMessages(5)
-				.build())
-			.build();
+		KafkaOptions options = broker.options().producer(lingering().build()).build();
 		List<String> keys = oneKeyPerPartition(3);
 		try (KafkaPublisher publisher = new KafkaPublisher(options, EventBusObserver.NOOP, Duration.ofSeconds(5))) {
 			List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
@@ -138,8 +125,7 @@ class KafkaPublishTest {
 			futures.add(publisher.send(topic, message(keys.get(0), 10), "id"));
 			assertThat(publisher.flushRequests()).isOne();
 			// linger is 60 s: only the flush sends them
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
+			awaitAllSent(futures);
 			// the bus's partition of each key is the client's
 			for (int i = 0; i < futures.size(); i++) {
 				assertThat(futures.get(i).join().partition()).isEqualTo((i < 12) ? i % 3 : 0);
@@ -150,14 +136,7 @@ class KafkaPublishTest {
 	@Test
 	void flushMessagesLeavesBatchesThatFillByBytesToTheClient() {
 		String topic = broker.createTopic("publish-flush-bytes", 1);
-		KafkaOptions options = broker.options()
-			.producer(KafkaProducerOptions.builder()
-				.flushFrequency(Duration.ofSeconds(60))
-				.deliveryTimeout(Duration.ofSeconds(120))
-				.flushBytes(4096)
-				.flushMessages(5)
-				.build())
-			.build();
+		KafkaOptions options = broker.options().producer(lingering().flushBytes(4096).build()).build();
 		try (KafkaPublisher publisher = new KafkaPublisher(options, EventBusObserver.NOOP, Duration.ofSeconds(5))) {
 			List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
 			// 2 KiB records: every second one fills a 4 KiB batch, which the client sends by itself
@@ -169,9 +148,24 @@ class KafkaPublishTest {
 				futures.add(publisher.send(topic, message("k", 10), "id"));
 			}
 			assertThat(publisher.flushRequests()).isOne();
-			await().atMost(Duration.ofSeconds(20))
-				.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
+			awaitAllSent(futures);
 		}
+	}
+
+	/**
+	 * @return producer options whose linger (flush-frequency) is 60 s and flush-messages 5: within a
+	 * test's wait only a flush can send a record that does not fill its batch
+	 */
+	private static KafkaProducerOptions.Builder lingering() {
+		return KafkaProducerOptions.builder()
+			.flushFrequency(Duration.ofSeconds(60))
+			.deliveryTimeout(Duration.ofSeconds(120))
+			.flushMessages(5);
+	}
+
+	private static void awaitAllSent(List<CompletableFuture<PublishReceipt>> futures) {
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> futures.stream().allMatch((future) -> future.isDone() && !future.isCompletedExceptionally()));
 	}
 
 	private static WireMessage message(String key, int size) {

@@ -22,17 +22,31 @@ import dev.eventbus.core.api.SubscriptionOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Tests 4 and 5: members joining and leaving mid-stream, and an abrupt stop, against one KRaft broker. */
+/**
+ * Tests 4 and 5: members joining and leaving mid-stream, and an abrupt stop, against one KRaft
+ * broker, each under both consumer group protocols (classic with the cooperative sticky assignor,
+ * and the consumer protocol of KIP-848, whose broker moves partitions member by member). The
+ * broker's consumer-protocol heartbeat and session bounds are lowered so that assignments move
+ * within the tests' timeouts (broker defaults: 5 s heartbeats, 45 s sessions).
+ */
 class KafkaRebalanceTest {
+
+	/** Broker settings of the consumer protocol for tests: heartbeats every 500 ms, sessions of 10 s. */
+	static final Map<String, String> CONSUMER_PROTOCOL_BROKER = Map.of("group.consumer.min.heartbeat.interval.ms",
+			"500", "group.consumer.heartbeat.interval.ms", "500", "group.consumer.min.session.timeout.ms", "6000",
+			"group.consumer.session.timeout.ms", "10000");
 
 	static KafkaTestBroker broker;
 
@@ -45,7 +59,7 @@ class KafkaRebalanceTest {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = KafkaTestBroker.start();
+		broker = KafkaTestBroker.start(CONSUMER_PROTOCOL_BROKER);
 	}
 
 	@AfterAll
@@ -116,21 +130,26 @@ class KafkaRebalanceTest {
 
 	}
 
-	@Test
-	void memberJoiningAndLeavingMidStreamLosesNothingKeepsKeyOrderAndNeverRunsAKeyTwiceAtOnce() throws Exception {
-		String topic = broker.createTopic("rebalance", 6);
-		String group = "rebalance";
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(KafkaGroupProtocol.class)
+	void memberJoiningAndLeavingMidStreamLosesNothingKeepsKeyOrderAndNeverRunsAKeyTwiceAtOnce(
+			KafkaGroupProtocol protocol) throws Exception {
+		String topic = broker.createTopic("rebalance-" + protocol.clientValue(), 12);
+		String group = "rebalance-" + protocol.clientValue();
 		int keys = 100;
-		int rounds = 200;
+		int rounds = 240;
 		Recorder recorder = new Recorder();
 		Set<String> published = ConcurrentHashMap.newKeySet();
 		KeyedExecutorOptions executorOptions = KeyedExecutorOptions.builder().workers(4).build();
+		KafkaOptions options = broker.options(protocol).build();
 		try (KeyedExecutor executorA = KeyedExecutor.create(executorOptions);
 				KeyedExecutor executorB = KeyedExecutor.create(executorOptions);
+				KeyedExecutor executorC = KeyedExecutor.create(executorOptions);
 				KafkaEventBus publisher = KafkaEventBus.builder(broker.options().build()).build();
-				KafkaEventBus busA = KafkaEventBus.builder(broker.options().build()).executor(executorA).build();
-				KafkaEventBus busB = KafkaEventBus.builder(broker.options().build()).executor(executorB).build()) {
-			// handlers slower than the publisher, so that every rebalance finds queued and running work
+				KafkaEventBus busA = KafkaEventBus.builder(options).executor(executorA).build();
+				KafkaEventBus busB = KafkaEventBus.builder(options).executor(executorB).build();
+				KafkaEventBus busC = KafkaEventBus.builder(options).executor(executorC).build()) {
+			// handlers slower than the publisher, so that every reassignment finds queued and running work
 			Duration work = Duration.ofMillis(2);
 			Subscription a = busA.subscribe(topic, Seq.class, SubscriptionOptions.of(group), recorder.listener("A", work));
 			CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
@@ -145,33 +164,54 @@ class KafkaRebalanceTest {
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
 				}
 			});
-			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handledIds.size() >= keys * rounds / 5);
+			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handledIds.size() >= keys * rounds / 6);
 			Subscription b = busB.subscribe(topic, Seq.class, SubscriptionOptions.of(group), recorder.listener("B", work));
-			await().atMost(Duration.ofSeconds(60))
-				.until(() -> recorder.deliveries.stream().anyMatch((delivery) -> delivery.member().equals("B")));
-			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handledIds.size() >= keys * rounds / 2);
+			await().atMost(Duration.ofSeconds(60)).until(() -> handledBy(recorder, "B"));
+			Subscription c = busC.subscribe(topic, Seq.class, SubscriptionOptions.of(group), recorder.listener("C", work));
+			await().atMost(Duration.ofSeconds(60)).until(() -> handledBy(recorder, "C"));
+			// the group really speaks the protocol under test, with its three members
+			try (Admin admin = broker.admin()) {
+				ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
+					.all()
+					.get(30, TimeUnit.SECONDS)
+					.get(group);
+				assertThat(description.type())
+					.isEqualTo((protocol == KafkaGroupProtocol.CONSUMER) ? GroupType.CONSUMER : GroupType.CLASSIC);
+				assertThat(description.members()).hasSize(3);
+			}
+			// incremental (cooperative sticky, or KIP-848): the first member gave partitions up in two
+			// steps (to B, then to C) while it kept others
+			KafkaSubscription first = (KafkaSubscription) a;
+			await().atMost(Duration.ofSeconds(60)).until(() -> first.revocations() >= 2);
+			assertThat(first.assignedPartitions()).isNotEmpty();
+			await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handledIds.size() >= keys * rounds * 2 / 3);
 			a.close(Duration.ofSeconds(10));
 			publishing.get(120, TimeUnit.SECONDS);
-			await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(recorder.handledIds).hasSize(keys * rounds));
+			await().atMost(Duration.ofSeconds(90))
+				.untilAsserted(() -> assertThat(recorder.handledIds).hasSize(keys * rounds));
 			assertThat(b.state()).isEqualTo(Subscription.State.RUNNING);
+			assertThat(c.state()).isEqualTo(Subscription.State.RUNNING);
 		}
 		assertThat(recorder.handledIds).isEqualTo(published);
 		assertThat(recorder.concurrentViolations.get()).isZero();
 		assertThat(recorder.orderViolations()).isEmpty();
-		assertThat(recorder.deliveries).anyMatch((delivery) -> delivery.member().equals("A"))
-			.anyMatch((delivery) -> delivery.member().equals("B"));
-		System.out.printf("join/leave: %d events, %d deliveries, %d duplicates%n", published.size(),
-				recorder.deliveries.size(), recorder.duplicates());
+		System.out.printf("%s join/join/leave: %d events, %d deliveries, %d duplicates%n", protocol,
+				published.size(), recorder.deliveries.size(), recorder.duplicates());
 	}
 
-	@Test
-	void abruptStopLosesNothingAndRedeliversOnlyTheUncommittedWindow() throws Exception {
-		String topic = broker.createTopic("abrupt", 3);
-		String group = "abrupt";
+	private static boolean handledBy(Recorder recorder, String member) {
+		return recorder.deliveries.stream().anyMatch((delivery) -> delivery.member().equals(member));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(KafkaGroupProtocol.class)
+	void abruptStopLosesNothingAndRedeliversOnlyTheUncommittedWindow(KafkaGroupProtocol protocol) throws Exception {
+		String topic = broker.createTopic("abrupt-" + protocol.clientValue(), 3);
+		String group = "abrupt-" + protocol.clientValue();
 		int events = 3_000;
 		Recorder recorder = new Recorder();
 		Set<String> published = ConcurrentHashMap.newKeySet();
-		try (KafkaEventBus bus = KafkaEventBus.builder(broker.options().build()).build()) {
+		try (KafkaEventBus bus = KafkaEventBus.builder(broker.options(protocol).build()).build()) {
 			for (int i = 0; i < events; i++) {
 				Envelope<Seq> envelope = Envelope.of("key-" + (i % 50), "Seq", new Seq(i / 50));
 				published.add(envelope.eventId());
@@ -218,8 +258,8 @@ class KafkaRebalanceTest {
 			});
 			assertThat(recorder.duplicates()).isEqualTo(redelivered.size());
 			assertThat(recorder.orderViolations()).isEmpty();
-			System.out.printf("abrupt stop: %d events, %d handled before the stop, %d duplicates (uncommitted window)%n",
-					events, firstSession.size(), recorder.duplicates());
+			System.out.printf("%s abrupt stop: %d events, %d handled before the stop, %d duplicates (uncommitted window)%n",
+					protocol, events, firstSession.size(), recorder.duplicates());
 		}
 	}
 

@@ -21,8 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Dead letters on NATS: a configured {@link NatsOptions#deadLetterSuffix()} names the dead-letter
  * subject everywhere ({@code deadLetterTopic}, the stream provisioned for it, the dead letters
- * themselves), also under a subject prefix; a failure retrying cannot fix is dead-lettered after one
- * attempt with reason {@code fatal}.
+ * themselves), also under a subject prefix; the default suffix is {@code .dlt}. That a failure
+ * retrying cannot fix is dead-lettered after one attempt with reason {@code fatal} is every
+ * transport's promise: the contract kit asserts it ({@code EventBusContractTests}).
  */
 class NatsDeadLetterOptionsTests {
 
@@ -79,43 +80,6 @@ class NatsDeadLetterOptionsTests {
 			assertThat(dead.getHeaders().getFirst(DeadLetterRecord.HEADER_REASON))
 				.isEqualTo(DeadLetterRecord.REASON_FAILED);
 			assertThat(attempts).containsExactly("o-1#1", "o-1#2");
-		}
-	}
-
-	@Test
-	void aFatalFailureIsDeadLetteredAfterOneAttemptWhileOthersAreRetried() throws Exception {
-		String topic = "fatal-" + System.nanoTime();
-		List<String> attempts = new CopyOnWriteArrayList<>();
-		try (NatsEventBus bus = NatsEventBus.builder(NatsOptions.builder().servers(server.url()).build()).build()) {
-			bus.subscribe(topic, Order.class,
-					SubscriptionOptions.builder("billing")
-						.retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build())
-						.build(),
-					(envelope, context) -> {
-						attempts.add(envelope.aggregateId() + "#" + context.attempt());
-						if (envelope.aggregateId().equals("fatal")) {
-							throw new IllegalStateException("wrapped", new ClassCastException("not an order"));
-						}
-						throw new IllegalStateException("transient");
-					});
-
-			bus.publishEvent(topic, "fatal", new Order("fatal")).join();
-			bus.publishEvent(topic, "transient", new Order("transient")).join();
-
-			JetStreamManagement jsm = admin.jetStreamManagement();
-			String deadStream = NatsStreamOptions.streamName(bus.deadLetterTopic(topic));
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> jsm.getStreamInfo(deadStream).getStreamState().getMsgCount() == 2);
-			List<String> reasons = new CopyOnWriteArrayList<>();
-			for (long sequence = 1; sequence <= 2; sequence++) {
-				MessageInfo dead = jsm.getMessage(deadStream, sequence);
-				reasons.add(dead.getHeaders().getFirst(DeadLetterRecord.HEADER_REASON) + "/"
-						+ dead.getHeaders().getFirst(DeadLetterRecord.HEADER_ATTEMPTS));
-			}
-			assertThat(reasons).containsExactlyInAnyOrder(DeadLetterRecord.REASON_FATAL + "/1",
-					DeadLetterRecord.REASON_FAILED + "/3");
-			assertThat(attempts).containsOnlyOnce("fatal#1").doesNotContain("fatal#2")
-				.contains("transient#1", "transient#2", "transient#3");
 		}
 	}
 
