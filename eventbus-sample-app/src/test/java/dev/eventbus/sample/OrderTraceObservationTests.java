@@ -8,6 +8,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -46,6 +48,9 @@ class OrderTraceObservationTests {
 	@Autowired
 	Queue<SpanData> spans;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void aFlakyOrderIsOneTraceFromTheHttpRequestToEveryHandlerAttempt() {
 		SampleHttp.Response placed = new SampleHttp(this.port).post("/orders",
@@ -73,6 +78,21 @@ class OrderTraceObservationTests {
 				+ ":" + attribute(span, "outcome"))
 			.containsExactlyInAnyOrder("billing:1:retry", "billing:2:success", "shipping:1:success",
 					"audit:1:success");
+		// Boot's DefaultMeterObservationHandler turns the observations into timers too, next to the bus's own meters
+		List<String> observationMeters = this.meters.getMeters()
+			.stream()
+			.map(Meter::getId)
+			.filter((id) -> id.getName().startsWith("eventbus.publisher") || id.getName().startsWith("eventbus.listener"))
+			.map((id) -> id.getName() + " " + id.getType() + " " + id.getTags())
+			.sorted()
+			.toList();
+		observationMeters.forEach(System.out::println);
+		assertThat(this.meters.find("eventbus.listener")
+			.tags("group", "billing", "outcome", "retry", "error", "PaymentDeclinedException")
+			.timer()).isNotNull();
+		assertThat(this.meters.find("eventbus.publisher").tags("type", "OrderPlaced").timer()).isNotNull();
+		assertThat(this.meters.find("eventbus.handler").tags("group", "billing").timer()).as("the bus's own meter stays")
+			.isNotNull();
 	}
 
 	private List<SpanData> processSpans() {

@@ -87,7 +87,7 @@ public enum EventBusObservationDocumentation implements ObservationDocumentation
 		 * What became of the publish ({@code success}, {@code failure}) or of the handler attempt
 		 * ({@code success}, {@code retry}, {@code dead_lettered}, {@code skipped}, {@code poison};
 		 * {@code stopped} after a {@code VirtualMachineError}, {@code abandoned} when the bus closed or
-		 * failed before the attempt finished).
+		 * failed before the attempt finished); {@code none} while the observation runs.
 		 */
 		OUTCOME {
 			@Override

@@ -14,6 +14,9 @@ import io.micrometer.observation.transport.ReceiverContext;
  */
 public class HandleObservationContext extends ReceiverContext<Map<String, String>> {
 
+	/** Outcome while the observation runs (the tag of its long-task timer): {@value}. */
+	public static final String OUTCOME_NONE = "none";
+
 	private final String transport;
 
 	private final String topic;
@@ -26,7 +29,7 @@ public class HandleObservationContext extends ReceiverContext<Map<String, String
 
 	private final int attempt;
 
-	private volatile String outcome = "success";
+	private volatile String outcome = OUTCOME_NONE;
 
 	/**
 	 * @param transport transport name
@@ -82,7 +85,7 @@ public class HandleObservationContext extends ReceiverContext<Map<String, String
 
 	/**
 	 * @return what became of the attempt: {@code success}, {@code retry}, {@code dead_lettered},
-	 * {@code skipped}, {@code poison}, {@code stopped} or {@code abandoned}
+	 * {@code skipped}, {@code poison}, {@code stopped} or {@code abandoned}; {@code none} while it runs
 	 */
 	public String outcome() {
 		return this.outcome;

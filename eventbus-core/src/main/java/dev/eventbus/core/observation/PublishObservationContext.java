@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  */
 public class PublishObservationContext extends SenderContext<Map<String, String>> {
 
+	/** Outcome while the observation runs (the tag of its long-task timer): {@value}. */
+	public static final String OUTCOME_NONE = "none";
+
 	private final String transport;
 
 	private final String topic;
@@ -25,7 +28,7 @@ public class PublishObservationContext extends SenderContext<Map<String, String>
 
 	private final String eventId;
 
-	private volatile String outcome = "success";
+	private volatile String outcome = OUTCOME_NONE;
 
 	/**
 	 * @param transport transport name
@@ -67,7 +70,7 @@ public class PublishObservationContext extends SenderContext<Map<String, String>
 		return this.eventId;
 	}
 
-	/** @return {@code success} or {@code failure} once the publish completed */
+	/** @return {@code success} or {@code failure} once the publish completed, {@code none} before */
 	public String outcome() {
 		return this.outcome;
 	}

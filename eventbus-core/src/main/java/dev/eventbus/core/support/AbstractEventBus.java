@@ -174,6 +174,9 @@ public abstract class AbstractEventBus implements EventBus {
 				context.outcome("failure");
 				observation.error(EventBusException.unwrap(error));
 			}
+			else {
+				context.outcome("success");
+			}
 			observation.stop();
 		});
 		return sent;
