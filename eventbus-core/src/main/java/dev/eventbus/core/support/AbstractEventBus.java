@@ -65,6 +65,12 @@ import org.slf4j.LoggerFactory;
  * all within one shutdown timeout.</li>
  * </ul>
  *
+ * <p>Observation: with a {@link BusSettings#observationRegistry() registry} other than NOOP, a publish
+ * is a {@code PUBLISH} observation ({@link dev.eventbus.core.observation.EventBusObservationDocumentation}):
+ * the propagator's headers join the message's, the CloudEvents {@code traceparent} of an envelope
+ * without one is the publish span's context, and each subscription's dispatcher observes every handler
+ * attempt as {@code HANDLE}, continuing the trace those headers carry.
+ *
  * <p>Thread-safe. The registry is a concurrent map; subscribe and close race safely: a subscription
  * opened while the bus closes is closed at once and subscribe throws.
  */
