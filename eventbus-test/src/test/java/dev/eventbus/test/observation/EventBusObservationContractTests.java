@@ -53,6 +53,15 @@ public abstract class EventBusObservationContractTests {
 	/** @return the transport name the spans must carry */
 	protected abstract String transport();
 
+	/**
+	 * Publishes a message that is not a CloudEvent (no CloudEvents headers) with the broker's own client.
+	 * @param topic topic
+	 * @param key record key or aggregate id
+	 * @param body payload
+	 * @throws Exception if the broker refuses it
+	 */
+	protected abstract void publishForeign(String topic, String key, byte[] body) throws Exception;
+
 	@BeforeEach
 	void createTracedBus() {
 		this.tracing = new ObservationTracing();
@@ -178,6 +187,24 @@ public abstract class EventBusObservationContractTests {
 			.containsExactly("retry", "dead_lettered");
 		assertThat(consumerSpans(topic)).allSatisfy(
 				(span) -> assertThat(span.getTraceId()).isEqualTo(producer.getTraceId()));
+	}
+
+	@Test
+	void aPoisonMessageIsOneSpanWithOutcomePoisonAndNoHandlerAttempt() throws Exception {
+		String topic = newTopic("traced-poison");
+		List<String> handled = new CopyOnWriteArrayList<>();
+		this.bus.subscribe(topic, Step.class, SubscriptionOptions.of("poisoned"),
+				(envelope, context) -> handled.add(envelope.eventId()));
+		publishForeign(topic, "order-4", "not a cloud event".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		await().atMost(Duration.ofSeconds(30)).until(() -> consumerSpans(topic).size() == 1);
+
+		FinishedSpan poison = single(consumerSpans(topic));
+		assertThat(poison.getTags()).containsEntry("outcome", "poison")
+			.containsEntry("attempt", "0")
+			.containsEntry("type", "unknown")
+			.containsEntry("group", "poisoned");
+		assertThat(poison.getError()).isNotNull();
+		assertThat(handled).isEmpty();
 	}
 
 	private List<FinishedSpan> producerSpans(String topic) {

@@ -1,8 +1,14 @@
 package dev.eventbus.test.observation;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -15,13 +21,18 @@ class KafkaEventBusObservationTests extends EventBusObservationContractTests {
 
 	private static KafkaTestBroker broker;
 
+	private static KafkaProducer<String, byte[]> rawProducer;
+
 	@BeforeAll
 	static void startBroker() {
 		broker = KafkaTestBroker.start();
+		rawProducer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers()),
+				new StringSerializer(), new ByteArraySerializer());
 	}
 
 	@AfterAll
 	static void stopBroker() throws Exception {
+		rawProducer.close();
 		broker.close();
 	}
 
@@ -41,6 +52,11 @@ class KafkaEventBusObservationTests extends EventBusObservationContractTests {
 	@Override
 	protected String transport() {
 		return "kafka";
+	}
+
+	@Override
+	protected void publishForeign(String topic, String key, byte[] body) throws Exception {
+		rawProducer.send(new ProducerRecord<>(topic, key, body)).get(10, TimeUnit.SECONDS);
 	}
 
 }

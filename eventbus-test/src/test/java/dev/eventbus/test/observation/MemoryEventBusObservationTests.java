@@ -1,13 +1,16 @@
 package dev.eventbus.test.observation;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.memory.MemoryBroker;
 import dev.eventbus.core.memory.MemoryEventBus;
 import dev.eventbus.core.memory.MemoryOptions;
@@ -17,13 +20,17 @@ class MemoryEventBusObservationTests extends EventBusObservationContractTests {
 
 	private static MemoryBroker broker;
 
+	private static MemoryEventBus foreignProducer;
+
 	@BeforeAll
 	static void startBroker() {
 		broker = new MemoryBroker();
+		foreignProducer = MemoryEventBus.builder(MemoryOptions.builder().build()).broker(broker).build();
 	}
 
 	@AfterAll
 	static void stopBroker() {
+		foreignProducer.close();
 		broker.close();
 	}
 
@@ -44,6 +51,11 @@ class MemoryEventBusObservationTests extends EventBusObservationContractTests {
 	@Override
 	protected String transport() {
 		return "memory";
+	}
+
+	@Override
+	protected void publishForeign(String topic, String key, byte[] body) throws Exception {
+		foreignProducer.publishRaw(topic, new WireMessage(key, Map.of(), body)).get(10, TimeUnit.SECONDS);
 	}
 
 }
