@@ -1,9 +1,9 @@
 package dev.eventbus.core.observation;
 
-import io.micrometer.common.KeyValues;
-
 import dev.eventbus.core.observation.EventBusObservationDocumentation.HighCardinalityKeys;
 import dev.eventbus.core.observation.EventBusObservationDocumentation.LowCardinalityKeys;
+
+import io.micrometer.common.KeyValues;
 
 /**
  * Default naming of the handle observation: name {@value #NAME}, contextual (span) name
