@@ -3,6 +3,7 @@ package dev.eventbus.autoconfigure;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,13 +26,18 @@ import dev.eventbus.core.codec.PayloadCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.observation.HandleObservationConvention;
+import dev.eventbus.core.observation.PublishObservationConvention;
 
 /**
  * Auto-configuration of the parts of the event bus every transport shares: the keyed executor
  * ({@code eventBusExecutor}), the envelope codec ({@code eventBusEnvelopeCodec}), the publish
  * circuit breaker ({@code eventBusPublishCircuitBreaker}) and {@code eventBusComponents}, from which
  * the transport auto-configurations build the {@code eventBus} bean. Runs after them so that it can
- * explain a selected transport that could not be configured.
+ * explain a selected transport that could not be configured. The components carry the application's
+ * {@code ObservationRegistry} (Boot's, when Micrometer Observation is auto-configured) and any
+ * {@code PublishObservationConvention} / {@code HandleObservationConvention} bean, unless
+ * {@code eventbus.observation.enabled=false}.
  */
 @AutoConfiguration(afterName = { "dev.eventbus.autoconfigure.EventBusMemoryAutoConfiguration",
 		"dev.eventbus.autoconfigure.kafka.EventBusKafkaAutoConfiguration",
@@ -114,7 +120,9 @@ public final class EventBusAutoConfiguration {
 	EventBusComponents eventBusComponents(EventBusProperties properties, Environment environment,
 			KeyedExecutor executor, EnvelopeCodec codec, ObjectProvider<EventBusObserver> observers,
 			ObjectProvider<PublishCircuitBreaker> circuitBreaker,
-			ObjectProvider<EventBusEnvelopeCustomizer> customizers) {
+			ObjectProvider<EventBusEnvelopeCustomizer> customizers, ObjectProvider<ObservationRegistry> observations,
+			ObjectProvider<PublishObservationConvention> publishConvention,
+			ObjectProvider<HandleObservationConvention> handleConvention) {
 		// Fails start-up on invalid eventbus.retry.* even when no @EventHandler uses the default policy.
 		RetryPolicyMapper.defaultPolicy(properties.getRetry(), null);
 		String source = properties.getSource();
@@ -124,7 +132,10 @@ public final class EventBusAutoConfiguration {
 		List<EventBusObserver> observerList = observers.orderedStream().toList();
 		EventBusComponents components = new EventBusComponents(executor, codec,
 				CompositeEventBusObserver.of(observerList), source, properties.getShutdownTimeout(),
-				circuitBreaker.getIfAvailable(), customizers.orderedStream().toList());
+				circuitBreaker.getIfAvailable(), customizers.orderedStream().toList(),
+				properties.getObservation().isEnabled() ? observations.getIfUnique(() -> ObservationRegistry.NOOP)
+						: ObservationRegistry.NOOP,
+				publishConvention.getIfUnique(), handleConvention.getIfUnique());
 		try {
 			components.settings();
 		}

@@ -3,12 +3,15 @@ package dev.eventbus.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import dev.eventbus.core.api.EventBus;
 import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.observation.HandleObservationConvention;
+import dev.eventbus.core.observation.PublishObservationConvention;
 import dev.eventbus.core.resilience.CircuitBreakerEventBus;
 import dev.eventbus.core.support.BusSettings;
 import dev.eventbus.core.support.ForwardingEventBus;
@@ -16,7 +19,7 @@ import dev.eventbus.core.support.ForwardingEventBus;
 /**
  * What every transport auto-configuration needs to build its bus (bean
  * {@code eventBusComponents}): the shared executor, the codec, the observer, the CloudEvents
- * source and the shutdown timeout; and {@link #decorate(EventBus)}, which wraps the transport's bus
+ * source, the shutdown timeout, the observation registry and conventions; and {@link #decorate(EventBus)}, which wraps the transport's bus
  * with the publish circuit breaker and the envelope customizers. Immutable.
  */
 public final class EventBusComponents {
@@ -35,9 +38,17 @@ public final class EventBusComponents {
 
 	private final List<EventBusEnvelopeCustomizer> customizers;
 
+	private final ObservationRegistry observationRegistry;
+
+	private final @Nullable PublishObservationConvention publishObservationConvention;
+
+	private final @Nullable HandleObservationConvention handleObservationConvention;
+
 	EventBusComponents(KeyedExecutor executor, EnvelopeCodec codec, EventBusObserver observer, String source,
 			Duration shutdownTimeout, @Nullable PublishCircuitBreaker circuitBreaker,
-			List<EventBusEnvelopeCustomizer> customizers) {
+			List<EventBusEnvelopeCustomizer> customizers, ObservationRegistry observationRegistry,
+			@Nullable PublishObservationConvention publishObservationConvention,
+			@Nullable HandleObservationConvention handleObservationConvention) {
 		this.executor = executor;
 		this.codec = codec;
 		this.observer = observer;
@@ -45,6 +56,9 @@ public final class EventBusComponents {
 		this.shutdownTimeout = shutdownTimeout;
 		this.circuitBreaker = circuitBreaker;
 		this.customizers = List.copyOf(customizers);
+		this.observationRegistry = observationRegistry;
+		this.publishObservationConvention = publishObservationConvention;
+		this.handleObservationConvention = handleObservationConvention;
 	}
 
 	/** @return the shared keyed executor (not closed by the bus) */
@@ -62,6 +76,14 @@ public final class EventBusComponents {
 		return this.observer;
 	}
 
+	/**
+	 * @return the registry publish and handle are observed in: the application's, or
+	 * {@link ObservationRegistry#NOOP} without one or with {@code eventbus.observation.enabled=false}
+	 */
+	public ObservationRegistry observationRegistry() {
+		return this.observationRegistry;
+	}
+
 	/** @return the CloudEvents source for envelopes without one */
 	public String source() {
 		return this.source;
@@ -74,7 +96,7 @@ public final class EventBusComponents {
 
 	/**
 	 * The settings every transport's builder takes at once ({@code builder.settings(...)}).
-	 * @return executor, codec, observer, source and shutdown timeout
+	 * @return executor, codec, observer, source, shutdown timeout, observation registry and conventions
 	 * @throws IllegalArgumentException naming the invalid setting
 	 */
 	public BusSettings settings() {
@@ -84,6 +106,9 @@ public final class EventBusComponents {
 			.observer(this.observer)
 			.source(this.source)
 			.shutdownTimeout(this.shutdownTimeout)
+			.observationRegistry(this.observationRegistry)
+			.publishObservationConvention(this.publishObservationConvention)
+			.handleObservationConvention(this.handleObservationConvention)
 			.build();
 	}
 

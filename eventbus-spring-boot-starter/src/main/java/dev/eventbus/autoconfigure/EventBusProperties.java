@@ -61,6 +61,8 @@ public class EventBusProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Observation observation = new Observation();
+
 	public Transport getTransport() {
 		return this.transport;
 	}
@@ -127,6 +129,10 @@ public class EventBusProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	/** Transports the bus can use. */
@@ -583,6 +589,26 @@ public class EventBusProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/** Micrometer Observations of publish and handle. */
+	public static class Observation {
+
+		/**
+		 * Whether publish and handle are Micrometer Observations of the application's
+		 * ObservationRegistry: a publish carries the trace context in the message headers and each
+		 * handler attempt runs in the producer's trace.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.eventbus.core.api.DuplicateSubscriptionException;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventBus;
+import dev.eventbus.core.api.EventBusException;
 import dev.eventbus.core.api.EventListener;
 import dev.eventbus.core.api.InvalidEnvelopeException;
 import dev.eventbus.core.api.PublishReceipt;
@@ -25,7 +27,11 @@ import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
+import dev.eventbus.core.observation.DefaultPublishObservationConvention;
+import dev.eventbus.core.observation.EventBusObservationDocumentation;
+import dev.eventbus.core.observation.PublishObservationContext;
 
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #close()} closes the subscriptions in parallel, then the transport, then an own executor,
  * all within one shutdown timeout.</li>
  * </ul>
+ *
+ * <p>Observation: with a {@link BusSettings#observationRegistry() registry} other than NOOP, a publish
+ * is a {@code PUBLISH} observation ({@link dev.eventbus.core.observation.EventBusObservationDocumentation}):
+ * the propagator's headers join the message's, the CloudEvents {@code traceparent} of an envelope
+ * without one is the publish span's context, and each subscription's dispatcher observes every handler
+ * attempt as {@code HANDLE}, continuing the trace those headers carry.
  *
  * <p>Thread-safe. The registry is a concurrent map; subscribe and close race safely: a subscription
  * opened while the bus closes is closed at once and subscribe throws.
@@ -128,8 +140,62 @@ public abstract class AbstractEventBus implements EventBus {
 		}
 		Envelope<?> sourced = (envelope.source() != null) ? envelope
 				: envelope.toBuilder().source(this.settings.source()).build();
-		WireMessage message = this.settings.codec().encode(sourced, this.headerStyle);
-		return send(topic, message, sourced.eventId());
+		if (this.settings.observationRegistry().isNoop()) {
+			return send(topic, this.settings.codec().encode(sourced, this.headerStyle), sourced.eventId());
+		}
+		return observedPublish(topic, sourced);
+	}
+
+	/**
+	 * The publish as an observation: it starts before encoding, so the propagator injects the producer
+	 * span's context into the carrier; those headers join the message's, the CloudEvents
+	 * {@code traceparent} (when the envelope has none) is that context, and the observation stops
+	 * when the broker acknowledges or the publish fails.
+	 */
+	private CompletableFuture<PublishReceipt> observedPublish(String topic, Envelope<?> sourced) {
+		PublishObservationContext context = new PublishObservationContext(this.transport, topic, sourced.eventType(),
+				sourced.eventId());
+		Observation observation = EventBusObservationDocumentation.PUBLISH
+			.observation(this.settings.publishObservationConvention(), DefaultPublishObservationConvention.INSTANCE,
+					() -> context, this.settings.observationRegistry())
+			.start();
+		CompletableFuture<PublishReceipt> sent;
+		try (Observation.Scope scope = observation.openScope()) {
+			Envelope<?> traced = sourced;
+			String creation = (sourced.traceparent() == null) ? context.creationTraceparent() : null;
+			if (creation != null) {
+				traced = sourced.toBuilder().traceparent(creation).build();
+			}
+			WireMessage encoded = this.settings.codec().encode(traced, this.headerStyle);
+			sent = send(topic, withPropagationHeaders(encoded, context.propagationHeaders()), traced.eventId());
+		}
+		catch (RuntimeException | Error ex) {
+			context.outcome("failure");
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		sent.whenComplete((receipt, error) -> {
+			if (error != null) {
+				context.outcome("failure");
+				observation.error(EventBusException.unwrap(error));
+			}
+			else {
+				context.outcome("success");
+			}
+			observation.stop();
+		});
+		return sent;
+	}
+
+	/** The propagator's headers join the message's; a header the codec wrote is never replaced. */
+	private static WireMessage withPropagationHeaders(WireMessage message, Map<String, String> propagation) {
+		if (propagation.isEmpty()) {
+			return message;
+		}
+		Map<String, String> headers = new LinkedHashMap<>(message.headers());
+		propagation.forEach(headers::putIfAbsent);
+		return new WireMessage(message.key(), Collections.unmodifiableMap(headers), message.payload());
 	}
 
 	@Override
@@ -156,7 +222,8 @@ public abstract class AbstractEventBus implements EventBus {
 		try {
 			SubscriptionDispatcher<T> dispatcher = new SubscriptionDispatcher<>(this.transport, id, payloadType,
 					options, listener, executor(), this.settings.codec(), this.headerStyle, this::sendDeadLetter,
-					retryScheduler(), this.settings.observer());
+					retryScheduler(), this.settings.observer(), this.settings.observationRegistry(),
+					this.settings.handleObservationConvention());
 			subscription = open(new SubscriptionRequest<>(this.transport, id, names, options, dispatcher,
 					this.settings.shutdownTimeout(), this::forget));
 		}

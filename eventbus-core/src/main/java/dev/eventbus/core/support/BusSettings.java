@@ -7,7 +7,10 @@ import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.observation.HandleObservationConvention;
+import dev.eventbus.core.observation.PublishObservationConvention;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,9 +26,14 @@ import org.jspecify.annotations.Nullable;
  * @param source CloudEvents source of envelopes that have none
  * @param shutdownTimeout one deadline for {@code close()}: draining subscriptions, flushing publishes,
  * stopping an own executor
+ * @param observationRegistry where publish and handle are observed ({@link ObservationRegistry#NOOP}: not at all)
+ * @param publishObservationConvention naming of the publish observation, or null for the default
+ * @param handleObservationConvention naming of the handle observation, or null for the default
  */
 public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec, EventBusObserver observer,
-		String source, Duration shutdownTimeout) {
+		String source, Duration shutdownTimeout, ObservationRegistry observationRegistry,
+		@Nullable PublishObservationConvention publishObservationConvention,
+		@Nullable HandleObservationConvention handleObservationConvention) {
 
 	/** Default CloudEvents source: {@value}. */
 	public static final String DEFAULT_SOURCE = "eventbus";
@@ -33,7 +41,10 @@ public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec,
 	/** Default bound on {@code close()}: 30 seconds. */
 	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-	/** @return the defaults: own executor, JSON codec, no observer, source {@value #DEFAULT_SOURCE}, 30 s */
+	/**
+	 * @return the defaults: own executor, JSON codec, no observer, source {@value #DEFAULT_SOURCE}, 30 s,
+	 * no observations
+	 */
 	public static BusSettings defaults() {
 		return builder().build();
 	}
@@ -61,6 +72,12 @@ public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec,
 
 		private @Nullable Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
+		private @Nullable ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private @Nullable PublishObservationConvention publishObservationConvention;
+
+		private @Nullable HandleObservationConvention handleObservationConvention;
+
 		private Builder() {
 		}
 
@@ -72,6 +89,9 @@ public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec,
 			this.observer = settings.observer();
 			this.source = settings.source();
 			this.shutdownTimeout = settings.shutdownTimeout();
+			this.observationRegistry = settings.observationRegistry();
+			this.publishObservationConvention = settings.publishObservationConvention();
+			this.handleObservationConvention = settings.handleObservationConvention();
 			return this;
 		}
 
@@ -106,9 +126,31 @@ public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec,
 		}
 
 		/**
+		 * @param observationRegistry where publish and handle are observed (default
+		 * {@link ObservationRegistry#NOOP}: not observed), not null
+		 * @return this builder
+		 */
+		public Builder observationRegistry(@Nullable ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/** @param convention naming of the publish observation (null: the default) @return this builder */
+		public Builder publishObservationConvention(@Nullable PublishObservationConvention convention) {
+			this.publishObservationConvention = convention;
+			return this;
+		}
+
+		/** @param convention naming of the handle observation (null: the default) @return this builder */
+		public Builder handleObservationConvention(@Nullable HandleObservationConvention convention) {
+			this.handleObservationConvention = convention;
+			return this;
+		}
+
+		/**
 		 * @return the settings
 		 * @throws IllegalArgumentException naming the setting: {@code source} blank,
-		 * {@code shutdownTimeout} negative, {@code observer} null
+		 * {@code shutdownTimeout} negative, {@code observer} or {@code observationRegistry} null
 		 */
 		public BusSettings build() {
 			if (this.source == null || this.source.isBlank()) {
@@ -122,8 +164,13 @@ public record BusSettings(@Nullable KeyedExecutor executor, EnvelopeCodec codec,
 			if (this.observer == null) {
 				throw new IllegalArgumentException("observer must not be null (use EventBusObserver.NOOP)");
 			}
+			if (this.observationRegistry == null) {
+				throw new IllegalArgumentException(
+						"observationRegistry must not be null (use ObservationRegistry.NOOP to observe nothing)");
+			}
 			EnvelopeCodec envelopeCodec = (this.codec != null) ? this.codec : new EnvelopeCodec(new JsonPayloadCodec());
-			return new BusSettings(this.executor, envelopeCodec, this.observer, this.source, this.shutdownTimeout);
+			return new BusSettings(this.executor, envelopeCodec, this.observer, this.source, this.shutdownTimeout,
+					this.observationRegistry, this.publishObservationConvention, this.handleObservationConvention);
 		}
 
 	}

@@ -7,6 +7,7 @@ import dev.eventbus.core.codec.EnvelopeCodec;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +54,17 @@ public abstract class EventBusBuilder<B extends EventBusBuilder<B>> {
 	/** @param observer measurements sink (default: none) @return this builder */
 	public B observer(@Nullable EventBusObserver observer) {
 		this.settings.observer(observer);
+		return self();
+	}
+
+	/**
+	 * @param observationRegistry where publish and handle are observed: a publish injects the current
+	 * trace context into the message headers, a handler runs in the producer's trace (default
+	 * {@link ObservationRegistry#NOOP}: not observed)
+	 * @return this builder
+	 */
+	public B observationRegistry(@Nullable ObservationRegistry observationRegistry) {
+		this.settings.observationRegistry(observationRegistry);
 		return self();
 	}
 

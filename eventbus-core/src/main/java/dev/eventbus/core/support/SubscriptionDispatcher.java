@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -33,7 +34,13 @@ import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.metrics.EventBusObserver;
+import dev.eventbus.core.observation.DefaultHandleObservationConvention;
+import dev.eventbus.core.observation.EventBusObservationDocumentation;
+import dev.eventbus.core.observation.HandleObservationContext;
+import dev.eventbus.core.observation.HandleObservationConvention;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +88,15 @@ public final class SubscriptionDispatcher<T> {
 
 	private static final Logger logger = LoggerFactory.getLogger(SubscriptionDispatcher.class);
 
+	/** Handle observation outcome of an attempt after which the event is retried. */
+	static final String OUTCOME_RETRY = "retry";
+
+	/** Handle observation outcome of an attempt ended by a {@link VirtualMachineError}: the subscription stops. */
+	static final String OUTCOME_STOPPED = "stopped";
+
+	/** Handle observation outcome of an attempt left unfinished (close, or a failure of the bus itself). */
+	static final String OUTCOME_ABANDONED = "abandoned";
+
 	private final String transport;
 
 	private final String subscriptionId;
@@ -105,6 +121,10 @@ public final class SubscriptionDispatcher<T> {
 	private final ScheduledExecutorService retryScheduler;
 
 	private final EventBusObserver observer;
+
+	private final ObservationRegistry observationRegistry;
+
+	private final @Nullable HandleObservationConvention observationConvention;
 
 	/** Messages dispatched and not finished; added by the fetch thread, removed on completion. */
 	private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
@@ -132,11 +152,35 @@ public final class SubscriptionDispatcher<T> {
 	 * @param retryScheduler schedules retries after their backoff
 	 * @param observer meters
 	 */
-	@SuppressWarnings("unchecked")
 	public SubscriptionDispatcher(String transport, String subscriptionId, Class<T> payloadType,
 			SubscriptionOptions options, EventListener<? super T> listener, KeyedExecutor executor,
 			EnvelopeCodec codec, HeaderStyle headerStyle, DeadLetterPublisher deadLetters,
 			ScheduledExecutorService retryScheduler, EventBusObserver observer) {
+		this(transport, subscriptionId, payloadType, options, listener, executor, codec, headerStyle, deadLetters,
+				retryScheduler, observer, ObservationRegistry.NOOP, null);
+	}
+
+	/**
+	 * @param transport transport name for contexts and meters
+	 * @param subscriptionId unique id of the subscription (part of the lane key)
+	 * @param payloadType type the payload is decoded to
+	 * @param options group, ordering, retry, dead-letter, accepted types
+	 * @param listener the application's listener
+	 * @param executor the shared keyed executor
+	 * @param codec envelope codec
+	 * @param headerStyle header naming of the transport
+	 * @param deadLetters dead-letter publisher of the transport
+	 * @param retryScheduler schedules retries after their backoff
+	 * @param observer meters
+	 * @param observationRegistry where each handler attempt is observed (NOOP: not at all)
+	 * @param observationConvention naming of the handle observation, or null for the default
+	 */
+	@SuppressWarnings("unchecked")
+	public SubscriptionDispatcher(String transport, String subscriptionId, Class<T> payloadType,
+			SubscriptionOptions options, EventListener<? super T> listener, KeyedExecutor executor,
+			EnvelopeCodec codec, HeaderStyle headerStyle, DeadLetterPublisher deadLetters,
+			ScheduledExecutorService retryScheduler, EventBusObserver observer,
+			ObservationRegistry observationRegistry, @Nullable HandleObservationConvention observationConvention) {
 		this.transport = Objects.requireNonNull(transport, "transport must not be null");
 		this.subscriptionId = Objects.requireNonNull(subscriptionId, "subscriptionId must not be null");
 		this.payloadType = Objects.requireNonNull(payloadType, "payloadType must not be null");
@@ -150,6 +194,8 @@ public final class SubscriptionDispatcher<T> {
 		this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters must not be null");
 		this.retryScheduler = Objects.requireNonNull(retryScheduler, "retryScheduler must not be null");
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.observationRegistry = Objects.requireNonNull(observationRegistry, "observationRegistry must not be null");
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -349,6 +395,9 @@ public final class SubscriptionDispatcher<T> {
 
 		private volatile @Nullable Future<?> scheduled;
 
+		/** The handle observation of the running attempt until its outcome is known; holds null when none. */
+		private final AtomicReference<@Nullable Observation> observation = new AtomicReference<>();
+
 		/** Phase of the stage an attempt waits for (see {@code awaitStage}); null when none is open. */
 		private volatile @Nullable AtomicInteger awaiting;
 
@@ -381,7 +430,8 @@ public final class SubscriptionDispatcher<T> {
 			Throwable failure = null;
 			CompletionStage<?> stage = null;
 			long startedAt = System.nanoTime();
-			try {
+			Observation attemptObservation = startObservation(decoded.eventType(), decoded.eventId(), attempt);
+			try (Observation.Scope scope = attemptObservation.openScope()) {
 				stage = invoke(decoded, attemptContext);
 			}
 			catch (Throwable ex) {
@@ -457,6 +507,7 @@ public final class SubscriptionDispatcher<T> {
 			AtomicInteger stagePhase = this.awaiting;
 			if (stagePhase != null && stagePhase.compareAndSet(1, 4)) {
 				this.awaiting = null;
+				endObservation(OUTCOME_ABANDONED, null);
 				this.done.completeExceptionally(cancellation("dispatcher of subscription '"
 						+ SubscriptionDispatcher.this.subscriptionId + "' closed while the handler of event " + eventId()
 						+ " at " + describe(this.message) + " had not completed its stage; it must be redelivered",
@@ -471,10 +522,12 @@ public final class SubscriptionDispatcher<T> {
 			observe(() -> SubscriptionDispatcher.this.observer.handled(SubscriptionDispatcher.this.transport,
 					this.message.topic(), SubscriptionDispatcher.this.options.group(), nanos, error));
 			if (failure == null) {
+				endObservation(Outcome.SUCCESS.tag(), null);
 				succeed(Outcome.SUCCESS, null);
 				return;
 			}
 			if (failure instanceof VirtualMachineError vmError) {
+				endObservation(OUTCOME_STOPPED, vmError);
 				// Stop first, so that the next event of this key, started when the lane is released
 				// below, is not handled either: nothing overtakes the event that failed.
 				SubscriptionDispatcher.this.stop(vmError);
@@ -489,6 +542,7 @@ public final class SubscriptionDispatcher<T> {
 				giveUp(DeadLetterRecord.REASON_FATAL, failure, attempt);
 			}
 			else if (retry.hasAttemptAfter(attempt)) {
+				endObservation(OUTCOME_RETRY, failure);
 				Duration backoff = retry.backoffAfter(attempt);
 				if (logger.isDebugEnabled()) {
 					logger.debug("Event {} at {} failed attempt {} of {} in subscription '{}'; retrying in {}: {}",
@@ -517,6 +571,52 @@ public final class SubscriptionDispatcher<T> {
 						+ "the flag only where you also stop the work, and do not leave it set when returning",
 						SubscriptionDispatcher.this.subscriptionId, decoded.eventId(), describe(this.message), attempt);
 			}
+		}
+
+		/**
+		 * Starts the handle observation of an attempt (or of a poison message): a consumer span continuing
+		 * the trace the producer put into the headers. NOOP when observations are off.
+		 */
+		private Observation startObservation(String eventType, String eventId, int attempt) {
+			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
+			if (dispatcher.observationRegistry.isNoop()) {
+				return Observation.NOOP;
+			}
+			HandleObservationContext context = new HandleObservationContext(dispatcher.transport,
+					this.message.topic(), dispatcher.options.group(), this.message.wire().headers(), eventType, eventId,
+					attempt);
+			Observation started = EventBusObservationDocumentation.HANDLE
+				.observation(dispatcher.observationConvention, DefaultHandleObservationConvention.INSTANCE,
+						() -> context, dispatcher.observationRegistry)
+				.start();
+			this.observation.set(started);
+			return started;
+		}
+
+		/** Records the outcome of the observed attempt and stops its observation; nothing when none is open. */
+		private void endObservation(String outcome, @Nullable Throwable error) {
+			Observation open = this.observation.getAndSet(null);
+			if (open == null) {
+				return;
+			}
+			try {
+				if (open.getContext() instanceof HandleObservationContext context) {
+					context.outcome(outcome);
+				}
+				if (error != null) {
+					open.error(error);
+				}
+				open.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The handle observation of subscription '{}' failed; it is lost",
+						SubscriptionDispatcher.this.subscriptionId, ex);
+			}
+		}
+
+		private String poisonType() {
+			String type = this.message.wire().header(SubscriptionDispatcher.this.headerStyle.header("type"));
+			return (type != null && !type.isBlank()) ? type : "unknown";
 		}
 
 		/** @return whether the envelope was decoded and accepted; otherwise the message was given up as poison */
@@ -550,6 +650,10 @@ public final class SubscriptionDispatcher<T> {
 			this.lastError = error;
 			Outcome outcome = DeadLetterRecord.REASON_POISON.equals(reason) ? Outcome.POISON : Outcome.DEAD_LETTERED;
 			SubscriptionDispatcher<T> dispatcher = SubscriptionDispatcher.this;
+			if (outcome == Outcome.POISON) {
+				startObservation(poisonType(), eventId(), 0);
+			}
+			endObservation(dispatcher.options.deadLetter() ? outcome.tag() : Outcome.SKIPPED.tag(), error);
 			if (!dispatcher.options.deadLetter()) {
 				logger.warn("Skipping event {} at {} in subscription '{}' ({} after {} attempt(s): {}); "
 						+ "dead-lettering is off, so it is committed without being handled",
@@ -662,6 +766,7 @@ public final class SubscriptionDispatcher<T> {
 
 		/** An unexpected failure of the machinery itself: the message is not finished and must be redelivered. */
 		private void fail(Throwable error) {
+			endObservation(OUTCOME_ABANDONED, error);
 			if (this.done.completeExceptionally(error)) {
 				logger.error("Delivery of the message at {} in subscription '{}' failed unexpectedly; "
 						+ "it will not be committed", describe(this.message), SubscriptionDispatcher.this.subscriptionId,

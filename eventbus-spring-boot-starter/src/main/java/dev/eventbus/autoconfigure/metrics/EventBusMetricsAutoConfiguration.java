@@ -3,7 +3,6 @@ package dev.eventbus.autoconfigure.metrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.tracing.Tracer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -32,8 +31,9 @@ import dev.eventbus.core.metrics.SubscriptionMetrics;
  * {@code eventBusSubscriptionMetricsCloseObserver}), resilience4j's meters of the
  * publish circuit breaker ({@code eventBusCircuitBreakerMetrics}), the Kafka client meters through
  * spring-kafka's Micrometer listeners ({@code eventBusKafkaProducerMetrics},
- * {@code eventBusKafkaConsumerMetrics}, see {@link KafkaClientMetricsConfiguration}) and, with
- * Micrometer Tracing, the traceparent of the current span in published envelopes.
+ * {@code eventBusKafkaConsumerMetrics}, see {@link KafkaClientMetricsConfiguration}). Tracing is not
+ * configured here: publish and handle are Observations of the application's registry (see
+ * {@code eventbus.observation.enabled}), so Boot's tracing propagator writes the trace headers.
  */
 @AutoConfiguration(after = EventBusAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -43,7 +43,7 @@ import dev.eventbus.core.metrics.SubscriptionMetrics;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 @Import({ EventBusMetricsAutoConfiguration.CircuitBreakerMetricsConfiguration.class,
-		EventBusMetricsAutoConfiguration.TracingConfiguration.class, KafkaClientMetricsConfiguration.class })
+		KafkaClientMetricsConfiguration.class })
 public final class EventBusMetricsAutoConfiguration {
 
 	@Bean
@@ -89,18 +89,6 @@ public final class EventBusMetricsAutoConfiguration {
 		@ConditionalOnMissingBean(name = "eventBusCircuitBreakerMetrics")
 		MeterBinder eventBusCircuitBreakerMetrics(PublishCircuitBreaker circuitBreaker) {
 			return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreaker.registry());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Tracer.class)
-	static class TracingConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		TraceparentEnvelopeCustomizer eventBusTraceparentCustomizer(ObjectProvider<Tracer> tracer) {
-			return new TraceparentEnvelopeCustomizer(tracer);
 		}
 
 	}

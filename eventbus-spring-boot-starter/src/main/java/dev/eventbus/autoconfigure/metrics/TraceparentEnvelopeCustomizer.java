@@ -16,7 +16,13 @@ import dev.eventbus.core.api.Envelope;
  * publishes outside a span, are left alone. The tracer is looked up on first use, so that it is
  * found whichever auto-configuration (Brave, OpenTelemetry) defines it. Thread-safe; reads the
  * calling thread's current span.
+ *
+ * @deprecated since 0.2: no longer registered. Publish is a Micrometer Observation: the application's
+ * tracing propagator (W3C or B3, as {@code management.tracing.propagation.type} says) writes the trace
+ * headers and the bus sets the CloudEvents {@code traceparent} to the publish span's context. Register
+ * this customizer yourself only to stamp the caller's span instead.
  */
+@Deprecated(since = "0.2", forRemoval = true)
 public final class TraceparentEnvelopeCustomizer implements EventBusEnvelopeCustomizer {
 
 	private final ObjectProvider<Tracer> tracerProvider;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -124,11 +123,10 @@ class EventBusMetricsAutoConfigurationTests {
 	}
 
 	@Test
-	void traceparentCustomizerIsRegisteredOnlyWithMicrometerTracing() {
-		this.runner.run((context) -> assertThat(context).hasSingleBean(TraceparentEnvelopeCustomizer.class));
-		this.runner.withClassLoader(new FilteredClassLoader(Tracer.class))
-			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(TraceparentEnvelopeCustomizer.class));
+	@SuppressWarnings("removal")
+	void handFormattedTraceparentCustomizerIsNoLongerRegistered() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(TraceparentEnvelopeCustomizer.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
+@SuppressWarnings("removal")
 class TraceparentEnvelopeCustomizerTests {
 
 	@Test
