@@ -2,6 +2,9 @@ package dev.eventbus.core.nats;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
@@ -51,6 +54,9 @@ final class NatsSubscription extends AbstractSubscription {
 
 	private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
 
+	/** The partition balancers of the partitioned topics, by topic. */
+	private final Map<String, NatsPartitionBalancer> balancers = new ConcurrentHashMap<>();
+
 	private volatile long lag = -1;
 
 	NatsSubscription(SubscriptionRequest<?> request, JetStreamManagement management,
@@ -62,6 +68,10 @@ final class NatsSubscription extends AbstractSubscription {
 
 	void add(NatsTopicConsumer consumer) {
 		this.consumers.add(consumer);
+	}
+
+	void addBalancer(String topic, NatsPartitionBalancer balancer) {
+		this.balancers.put(topic, balancer);
 	}
 
 	void addTask(ScheduledFuture<?> task) {
@@ -108,13 +118,18 @@ final class NatsSubscription extends AbstractSubscription {
 		if (state() == State.CLOSED || state() == State.FAILED) {
 			return;
 		}
+		for (NatsPartitionBalancer balancer : this.balancers.values()) {
+			balancer.balance();
+		}
 		long total = 0;
 		boolean known = true;
 		for (NatsTopicConsumer consumer : this.consumers) {
 			NatsLease lease = consumer.lease();
 			boolean takingOver = false;
 			if (lease != null) {
-				lease.tick();
+				if (consumer.partition() == null) {
+					lease.tick();
+				}
 				if (!lease.held()) {
 					consumer.leaseNotHeld();
 				}
@@ -129,6 +144,7 @@ final class NatsSubscription extends AbstractSubscription {
 				// Read after the lease tick: on a takeover, what the previous owner left un-acknowledged.
 				ConsumerInfo info = this.management.getConsumerInfo(consumer.stream(), consumer.durable());
 				total += info.getNumPending();
+				consumer.numPending(info.getNumPending());
 				if (takingOver) {
 					consumer.checkTakeover(info.getNumAckPending(),
 							(info.getConsumerConfiguration() != null) ? info.getConsumerConfiguration().getAckWait() : null);
@@ -136,6 +152,7 @@ final class NatsSubscription extends AbstractSubscription {
 			}
 			catch (JetStreamApiException ex) {
 				known = false;
+				consumer.numPending(-1);
 				if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
 					consumer.recreate();
 				}
@@ -152,6 +169,27 @@ final class NatsSubscription extends AbstractSubscription {
 	@Override
 	public long lag() {
 		return this.lag;
+	}
+
+	/** @return by partitioned topic, the partitions this instance consumes now (sorted) */
+	@Override
+	public Map<String, List<Integer>> ownedPartitions() {
+		Map<String, List<Integer>> owned = new TreeMap<>();
+		this.balancers.forEach((topic, balancer) -> owned.put(topic, balancer.owned()));
+		return owned;
+	}
+
+	/** @return by partitioned topic, the group's pending events (num-pending) per partition, -1 unknown */
+	@Override
+	public Map<String, Map<Integer, Long>> partitionLag() {
+		Map<String, Map<Integer, Long>> lags = new TreeMap<>();
+		for (NatsTopicConsumer consumer : this.consumers) {
+			Integer partition = consumer.partition();
+			if (partition != null) {
+				lags.computeIfAbsent(consumer.topic(), (topic) -> new TreeMap<>()).put(partition, consumer.numPending());
+			}
+		}
+		return lags;
 	}
 
 	@Override
@@ -197,6 +235,7 @@ final class NatsSubscription extends AbstractSubscription {
 	@Override
 	protected void release(long unfinished, long deadline) {
 		this.tasks.forEach((task) -> task.cancel(false));
+		this.balancers.values().forEach(NatsPartitionBalancer::leave);
 		for (NatsTopicConsumer consumer : this.consumers) {
 			consumer.unsubscribe();
 			NatsLease lease = consumer.lease();
