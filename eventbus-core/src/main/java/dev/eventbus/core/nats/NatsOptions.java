@@ -575,7 +575,7 @@ public final class NatsOptions {
 			requirePositive("request-timeout", this.requestTimeout);
 			Topics.validateDeadLetterSuffix("nats.deadLetterSuffix", this.deadLetterSuffix);
 			if (this.partitions < 1 || this.partitions > MAX_PARTITIONS) {
-				throw new IllegalArgumentException("nats partitions (eventbus.nats.partitions) must be between 1 and "
+				throw new IllegalArgumentException("nats partitions must be between 1 and "
 						+ MAX_PARTITIONS + " but was " + this.partitions);
 			}
 			if (this.outgoingQueueSize < this.publish.maxInFlight()) {
