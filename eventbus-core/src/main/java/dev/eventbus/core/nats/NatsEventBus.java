@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * one fetch thread per topic and subscription, dispatch by aggregate id into the shared
  * {@link KeyedExecutor}, explicit ack after the handler finished or the event was dead-lettered,
  * ack deadline extended while an event waits, runs or backs off. Never nak.</li>
+ * <li><b>Partitions.</b> With {@link NatsOptions#partitions()} N above 1, an event goes to subject
+ * {@code <subject>.<p>} by the hash of its aggregate id ({@link NatsPartitions}), the stream captures
+ * the N subjects, and each group has a durable, a lease and a fetch thread per partition; the
+ * instances of a group share the partitions fairly. N = 1 is the single-subject layout.</li>
  * </ul>
  *
  * <p>The common rules (arguments, duplicate subscriptions, close under one deadline) are those of
