@@ -59,6 +59,11 @@ final class NatsSubscription extends AbstractSubscription {
 
 	private volatile long lag = -1;
 
+	/** Whether {@link #release(long, long)} ran: the leases are released or abandoned. */
+	private volatile boolean released;
+
+	private final Object maintenanceLock = new Object();
+
 	NatsSubscription(SubscriptionRequest<?> request, JetStreamManagement management,
 			NatsConsumerOptions consumerOptions) {
 		super(request);
@@ -113,9 +118,29 @@ final class NatsSubscription extends AbstractSubscription {
 		}
 	}
 
-	/** Ticks the single-active leases and refreshes the lag. Calls the server; maintenance thread only. */
+	/**
+	 * Ticks the single-active leases (balances the partitions) and refreshes the lag. Calls the
+	 * server; maintenance thread only, and never concurrently with {@link #release(long, long)}.
+	 */
 	void maintain() {
-		if (state() == State.CLOSED || state() == State.FAILED) {
+		synchronized (this.maintenanceLock) {
+			maintainLeases();
+		}
+	}
+
+	private void maintainLeases() {
+		if (this.released || state() == State.FAILED) {
+			return;
+		}
+		if (state() == State.CLOSED) {
+			// Closing: in-flight work drains; keep the held leases (no standby may take a partition
+			// whose events still run here), take none.
+			for (NatsTopicConsumer consumer : this.consumers) {
+				NatsLease lease = consumer.lease();
+				if (lease != null && lease.held()) {
+					lease.tick();
+				}
+			}
 			return;
 		}
 		for (NatsPartitionBalancer balancer : this.balancers.values()) {
@@ -234,6 +259,10 @@ final class NatsSubscription extends AbstractSubscription {
 	 */
 	@Override
 	protected void release(long unfinished, long deadline) {
+		synchronized (this.maintenanceLock) {
+			// a tick in progress ends first; none runs after this
+			this.released = true;
+		}
 		this.tasks.forEach((task) -> task.cancel(false));
 		this.balancers.values().forEach(NatsPartitionBalancer::leave);
 		for (NatsTopicConsumer consumer : this.consumers) {
