@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A subscription of a listener to one or more topics: one {@link NatsTopicConsumer} (and fetch
- * thread) per topic, one {@link SubscriptionDispatcher} for all of them. The state machine and the
+ * thread) per topic, or per partition of a partitioned topic with a {@link NatsPartitionBalancer}
+ * sharing the partitions among the group's instances, one {@link SubscriptionDispatcher} for all of
+ * them. The state machine and the
  * close sequence are those of {@link AbstractSubscription}; the fetch threads pull only while
  * {@link #fetching()}.
  *
