@@ -165,14 +165,24 @@ class NatsPartitionTests {
 		NatsOptions options = options(PARTITIONS);
 		Record record = new Record();
 		List<Subscription> subscriptions = new ArrayList<>();
+		List<NatsEventBus> buses = new ArrayList<>();
 		for (String instance : List.of("a", "b", "c")) {
-			subscriptions.add(bus(options).subscribe(topic, Step.class, SubscriptionOptions.of("billing"),
+			NatsEventBus bus = bus(options);
+			buses.add(bus);
+			subscriptions.add(bus.subscribe(topic, Step.class, SubscriptionOptions.of("billing"),
 					record.listener(instance)));
 		}
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(subscriptions).allSatisfy((s) -> assertThat(owned(s, topic)).isEqualTo(4)));
 		assertThat(subscriptions.stream().flatMap((s) -> s.ownedPartitions().get(topic).stream()).sorted().toList())
 			.as("every partition owned once").isEqualTo(java.util.stream.IntStream.range(0, PARTITIONS).boxed().toList());
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		dev.eventbus.core.metrics.SubscriptionMetrics metrics = new dev.eventbus.core.metrics.SubscriptionMetrics(
+				buses.get(0), registry, null);
+		metrics.refresh();
+		assertThat(registry.get("eventbus.consumer.partitions.owned").tag("topic", topic).gauge().value()).isEqualTo(4);
+		assertThat(registry.get("eventbus.consumer.partition.lag").tag("topic", topic).gauges()).hasSize(PARTITIONS);
+		assertThat(registry.get("eventbus.consumer.partition.lag").tag("partition", "11").gauge()).isNotNull();
 
 		int keys = 3_000;
 		int perKey = 10;
