@@ -31,7 +31,8 @@ import dev.eventbus.core.nats.NatsStreamOptions;
  * {@code requestTimeoutMs}, {@code provisioning} (a {@link KafkaTopicOptions.Strategy}), and
  * {@code kafka.<client setting>} passed to every client.
  * <br>NATS: {@code ackWaitMs}, {@code maxAckPending}, {@code maxBlockMs}, {@code ackTimeoutMs},
- * {@code reconnectWaitMs}, {@code provisioning} (a {@link NatsStreamOptions.Provisioning}).
+ * {@code reconnectWaitMs}, {@code provisioning} (a {@link NatsStreamOptions.Provisioning}),
+ * {@code partitions}, {@code leaseTtlMs}.
  */
 public final class Buses {
 
@@ -95,6 +96,7 @@ public final class Buses {
 	private static EventBus nats(Map<String, String> settings, KeyedExecutor executor) {
 		NatsConsumerOptions.Builder consumer = NatsConsumerOptions.builder();
 		millis(settings, "ackWaitMs").ifPresent(consumer::ackWait);
+		millis(settings, "leaseTtlMs").ifPresent(consumer::leaseTtl);
 		if (settings.containsKey("maxAckPending")) {
 			consumer.maxAckPending(Integer.parseInt(settings.get("maxAckPending")));
 		}
@@ -112,6 +114,9 @@ public final class Buses {
 			.publish(publish.build())
 			.stream(stream.build());
 		millis(settings, "reconnectWaitMs").ifPresent(options::reconnectWait);
+		if (settings.containsKey("partitions")) {
+			options.partitions(Integer.parseInt(settings.get("partitions")));
+		}
 		NatsEventBus.Builder builder = NatsEventBus.builder(options.build()).executor(executor).source("reliability");
 		millis(settings, "shutdownMs").ifPresent(builder::shutdownTimeout);
 		return builder.build();

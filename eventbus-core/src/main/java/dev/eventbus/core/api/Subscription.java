@@ -2,6 +2,7 @@ package dev.eventbus.core.api;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +71,26 @@ public interface Subscription extends AutoCloseable {
 	 * @return the lag
 	 */
 	long lag();
+
+	/**
+	 * The partitions of each topic that this instance consumes now, where the transport shares a
+	 * topic's partitions among the instances of a group itself (NATS with
+	 * {@code eventbus.nats.partitions} above 1). Empty otherwise (a Kafka group's assignment is the
+	 * consumer's).
+	 * @return partitions by topic, sorted
+	 */
+	default Map<String, List<Integer>> ownedPartitions() {
+		return Map.of();
+	}
+
+	/**
+	 * Events not yet delivered to the group, per partition, as last measured, for the topics whose
+	 * partitions the transport shares itself (see {@link #ownedPartitions()}); -1 when not known.
+	 * @return lag by partition by topic
+	 */
+	default Map<String, Map<Integer, Long>> partitionLag() {
+		return Map.of();
+	}
 
 	/**
 	 * Stops consuming: no new events are fetched, in-flight work finishes within the timeout and is

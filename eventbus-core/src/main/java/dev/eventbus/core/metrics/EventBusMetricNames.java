@@ -22,6 +22,12 @@ public final class EventBusMetricNames {
 	/** Tag: consumer group. */
 	public static final String TAG_GROUP = "group";
 
+	/**
+	 * Tag: partition of a topic whose partitions the transport shares among a group itself (NATS with
+	 * {@code eventbus.nats.partitions} above 1): bounded by that count.
+	 */
+	public static final String TAG_PARTITION = "partition";
+
 	/** Tag: outcome of the operation (see the {@code OUTCOME_*} values). */
 	public static final String TAG_OUTCOME = "outcome";
 
@@ -107,9 +113,22 @@ public final class EventBusMetricNames {
 			MeterDefinition.Type.GAUGE, null, "Events fetched by the subscription and not yet finished",
 			List.of(TAG_TRANSPORT, TAG_TOPIC, TAG_GROUP));
 
+	/** Gauge: partitions of a topic that this instance consumes now (NATS partitions). */
+	public static final MeterDefinition CONSUMER_PARTITIONS_OWNED = new MeterDefinition(
+			"eventbus.consumer.partitions.owned", MeterDefinition.Type.GAUGE, null,
+			"Partitions of the topic this instance consumes now (NATS with eventbus.nats.partitions above 1)",
+			List.of(TAG_TRANSPORT, TAG_TOPIC, TAG_GROUP));
+
+	/** Gauge: per partition, events not yet delivered to the group (NATS partitions). */
+	public static final MeterDefinition CONSUMER_PARTITION_LAG = new MeterDefinition("eventbus.consumer.partition.lag",
+			MeterDefinition.Type.GAUGE, null,
+			"Per partition, events not yet delivered to the group (NATS with eventbus.nats.partitions above 1: the "
+					+ "partition's durable consumer num-pending); -1 when not known",
+			List.of(TAG_TRANSPORT, TAG_TOPIC, TAG_GROUP, TAG_PARTITION));
+
 	private static final List<MeterDefinition> ALL = List.of(PUBLISH, CONSUME, HANDLER, KEYED_QUEUED, KEYED_PENDING,
 			KEYED_PENDING_MAX, KEYED_BUSY_WORKERS, KEYED_WORKERS, KEYED_LANES, KEYED_PRESSURE, KEYED_PRESSURE_TIME,
-			CONSUMER_LAG, CONSUMER_PENDING);
+			CONSUMER_LAG, CONSUMER_PENDING, CONSUMER_PARTITIONS_OWNED, CONSUMER_PARTITION_LAG);
 
 	private EventBusMetricNames() {
 	}

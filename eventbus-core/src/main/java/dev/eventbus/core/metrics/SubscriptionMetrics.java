@@ -91,17 +91,41 @@ public final class SubscriptionMetrics {
 				String.join(",", subscription.topics()), EventBusMetricNames.TAG_GROUP, subscription.group());
 		MeterDefinition lag = EventBusMetricNames.CONSUMER_LAG;
 		MeterDefinition pending = EventBusMetricNames.CONSUMER_PENDING;
-		return List.of(
-				Gauge.builder(lag.name(), subscription, Subscription::lag)
-					.description(lag.description())
-					.tags(tags)
-					.strongReference(true)
-					.register(this.registry),
-				Gauge.builder(pending.name(), subscription, Subscription::pending)
-					.description(pending.description())
-					.tags(tags)
+		List<Meter> meters = new ArrayList<>();
+		meters.add(Gauge.builder(lag.name(), subscription, Subscription::lag)
+			.description(lag.description())
+			.tags(tags)
+			.strongReference(true)
+			.register(this.registry));
+		meters.add(Gauge.builder(pending.name(), subscription, Subscription::pending)
+			.description(pending.description())
+			.tags(tags)
+			.strongReference(true)
+			.register(this.registry));
+		// Partitioned topics (NATS): the partitions are known when the subscription is returned.
+		MeterDefinition owned = EventBusMetricNames.CONSUMER_PARTITIONS_OWNED;
+		MeterDefinition partitionLag = EventBusMetricNames.CONSUMER_PARTITION_LAG;
+		subscription.partitionLag().forEach((topic, partitions) -> {
+			Tags topicTags = Tags.of(EventBusMetricNames.TAG_TRANSPORT, this.bus.transport(),
+					EventBusMetricNames.TAG_TOPIC, topic, EventBusMetricNames.TAG_GROUP, subscription.group());
+			meters.add(Gauge
+				.builder(owned.name(), subscription,
+						(s) -> s.ownedPartitions().getOrDefault(topic, List.of()).size())
+				.description(owned.description())
+				.tags(topicTags)
+				.strongReference(true)
+				.register(this.registry));
+			for (Integer partition : partitions.keySet()) {
+				meters.add(Gauge
+					.builder(partitionLag.name(), subscription,
+							(s) -> s.partitionLag().getOrDefault(topic, Map.of()).getOrDefault(partition, -1L))
+					.description(partitionLag.description())
+					.tags(topicTags.and(EventBusMetricNames.TAG_PARTITION, String.valueOf(partition)))
 					.strongReference(true)
 					.register(this.registry));
+			}
+		});
+		return meters;
 	}
 
 	private void remove(Subscription subscription) {

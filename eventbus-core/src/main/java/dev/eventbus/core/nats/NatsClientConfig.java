@@ -127,9 +127,20 @@ final class NatsClientConfig {
 	 * @return the stream configuration: the settings, discard per {@link NatsStreamOptions#discard()}
 	 */
 	static StreamConfiguration streamConfiguration(NatsStreamOptions options, String streamName, String subject) {
+		return streamConfiguration(options, streamName, java.util.List.of(subject));
+	}
+
+	/**
+	 * @param options stream settings
+	 * @param streamName the stream's name
+	 * @param subjects the subjects it captures (a topic's partitions)
+	 * @return the stream configuration
+	 */
+	static StreamConfiguration streamConfiguration(NatsStreamOptions options, String streamName,
+			java.util.List<String> subjects) {
 		return StreamConfiguration.builder()
 			.name(streamName)
-			.subjects(subject)
+			.subjects(subjects)
 			.storageType((options.storage() == NatsStreamOptions.Storage.MEMORY) ? StorageType.Memory : StorageType.File)
 			.retentionPolicy(switch (options.retention()) {
 				case LIMITS -> RetentionPolicy.Limits;

@@ -26,6 +26,11 @@ import java.time.Duration;
  * {@link #ackWait()} (plus a second) has passed since the takeover: JetStream then redelivers those
  * messages before newer ones, which keeps per-key order. Turn single-active off only when per-key
  * order across instances does not matter.
+ *
+ * <p><b>Partitions.</b> With {@link NatsOptions#partitions()} above 1 every (group, topic, partition)
+ * has its own durable ({@code <group>-<topic>-p<n>}) and lease, and the instances of the group share
+ * the partitions fairly through heartbeats in the same bucket ({@code NatsPartitionBalancer}); the
+ * limits above (max-ack-pending included) apply per partition.
  */
 public final class NatsConsumerOptions {
 

@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * one fetch thread per topic and subscription, dispatch by aggregate id into the shared
  * {@link KeyedExecutor}, explicit ack after the handler finished or the event was dead-lettered,
  * ack deadline extended while an event waits, runs or backs off. Never nak.</li>
+ * <li><b>Partitions.</b> With {@link NatsOptions#partitions()} N above 1, an event goes to subject
+ * {@code <subject>.<p>} by the hash of its aggregate id ({@link NatsPartitions}), the stream captures
+ * the N subjects, and each group has a durable, a lease and a fetch thread per partition; the
+ * instances of a group share the partitions fairly. N = 1 is the single-subject layout.</li>
  * </ul>
  *
  * <p>The common rules (arguments, duplicate subscriptions, close under one deadline) are those of
@@ -115,6 +119,9 @@ public final class NatsEventBus extends AbstractEventBus {
 	private final ExecutorService connects;
 
 	private volatile @Nullable KeyValue leases;
+
+	/** Spreads unkeyed events over the partitions. */
+	private final AtomicInteger unkeyed = new AtomicInteger();
 
 	private NatsEventBus(Builder builder, BusSettings settings) {
 		super(TRANSPORT, HeaderStyle.NATS, settings);
@@ -186,10 +193,20 @@ public final class NatsEventBus extends AbstractEventBus {
 		return new Builder(options);
 	}
 
-	/** Publishes to the topic's subject with {@code Nats-Msg-Id} = event id, bounded by the publish window. */
+	/**
+	 * Publishes to the topic's subject, or with partitions to the subject of the aggregate id's
+	 * partition (unkeyed events round-robin), with {@code Nats-Msg-Id} = event id, bounded by the
+	 * publish window.
+	 */
 	@Override
 	protected CompletableFuture<PublishReceipt> send(String topic, WireMessage message, String eventId) {
-		return this.publisher.publish(topic, this.options.stream().subject(topic), eventId, message, true);
+		String subject = this.options.stream().subject(topic);
+		int partitions = this.options.partitions();
+		String key = message.key();
+		int partition = (key != null) ? NatsPartitions.partition(key, partitions)
+				: Math.floorMod(this.unkeyed.getAndIncrement(), partitions);
+		return this.publisher.publish(topic, subject, partitions, NatsPartitions.subject(subject, partition, partitions),
+				eventId, message, true);
 	}
 
 	/**
@@ -202,8 +219,9 @@ public final class NatsEventBus extends AbstractEventBus {
 		String original = deadLetter.original().topic();
 		String topic = deadLetterTopic(original);
 		String messageId = "dlt-" + deadLetter.group() + "-" + original + "-" + deadLetter.original().streamSequence();
-		return this.publisher.publish(topic, this.options.stream().subject(topic), messageId,
-				deadLetter.toWireMessage(headerStyle()), false);
+		String subject = this.options.stream().subject(topic);
+		return this.publisher.publish(topic, subject, 1, subject, messageId, deadLetter.toWireMessage(headerStyle()),
+				false);
 	}
 
 	@Override
@@ -211,25 +229,38 @@ public final class NatsEventBus extends AbstractEventBus {
 		NatsSubscription subscription = new NatsSubscription(request, this.management, this.options.consumer());
 		try {
 			NatsConsumerOptions consumerOptions = this.options.consumer();
+			int partitions = this.options.partitions();
 			for (String topic : request.topics()) {
 				String subject = this.options.stream().subject(topic);
-				String stream = this.streams.ensure(subject);
+				String stream = this.streams.ensure(subject, partitions);
 				if (stream == null) {
 					stream = NatsStreamOptions.streamName(subject);
 				}
 				if (request.options().deadLetter()) {
 					this.streams.ensure(this.options.stream().subject(deadLetterTopic(topic)));
 				}
-				String durable = NatsConsumerOptions.durableName(request.group(), topic);
-				String consumerStream = stream;
-				Runnable provisionConsumer = () -> this.streams.ensureConsumer(consumerStream,
-						NatsClientConfig.consumerConfiguration(consumerOptions, durable, subject));
-				provisionConsumer.run();
-				NatsLease lease = consumerOptions.singleActive()
-						? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
-				subscription.add(new NatsTopicConsumer(topic, subject, stream, durable, this.connection, this.jetStream,
-						consumerOptions, executor(), request.dispatcher(), subscription, lease, provisionConsumer,
-						"eventbus-nats-consumer-" + topic + "-" + THREADS.incrementAndGet()));
+				List<NatsTopicConsumer> topicConsumers = new ArrayList<>();
+				for (int p = 0; p < partitions; p++) {
+					String durable = NatsPartitions.durable(request.group(), topic, p, partitions);
+					String partitionSubject = NatsPartitions.subject(subject, p, partitions);
+					String consumerStream = stream;
+					Runnable provisionConsumer = () -> this.streams.ensureConsumer(consumerStream,
+							NatsClientConfig.consumerConfiguration(consumerOptions, durable, partitionSubject));
+					provisionConsumer.run();
+					NatsLease lease = consumerOptions.singleActive()
+							? new NatsLease(leaseBucket(), stream + "." + durable, this.instanceId) : null;
+					NatsTopicConsumer consumer = new NatsTopicConsumer(topic, partitionSubject, stream, durable,
+							this.connection, this.jetStream, consumerOptions, executor(), request.dispatcher(), subscription,
+							lease, (partitions > 1) ? p : null, provisionConsumer,
+							"eventbus-nats-consumer-" + topic + ((partitions > 1) ? "-p" + p : "") + "-"
+									+ THREADS.incrementAndGet());
+					subscription.add(consumer);
+					topicConsumers.add(consumer);
+				}
+				if (partitions > 1 && consumerOptions.singleActive()) {
+					subscription.addBalancer(topic, new NatsPartitionBalancer(leaseBucket(), stream, request.group(), topic,
+							this.instanceId, topicConsumers));
+				}
 			}
 			long keepAlive = Math.max(100, consumerOptions.ackWait().toMillis() / 3);
 			subscription.addTask(this.scheduler.scheduleWithFixedDelay(subscription::keepAlive, keepAlive, keepAlive,

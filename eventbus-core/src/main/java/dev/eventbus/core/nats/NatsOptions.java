@@ -62,6 +62,14 @@ public final class NatsOptions {
 	 */
 	public static final String DEFAULT_DEAD_LETTER_SUFFIX = ".dlt";
 
+	/**
+	 * Default of {@link #partitions()}: 1, one subject per topic (the single-lease layout of 0.1).
+	 */
+	public static final int DEFAULT_PARTITIONS = 1;
+
+	/** Largest {@link #partitions()} accepted. */
+	public static final int MAX_PARTITIONS = 1024;
+
 	private final List<String> servers;
 
 	private final String connectionName;
@@ -108,6 +116,8 @@ public final class NatsOptions {
 
 	private final String deadLetterSuffix;
 
+	private final int partitions;
+
 	private NatsOptions(Builder builder) {
 		this.servers = List.copyOf(builder.servers);
 		this.connectionName = builder.connectionName;
@@ -132,6 +142,7 @@ public final class NatsOptions {
 		this.consumer = builder.consumer;
 		this.publish = builder.publish;
 		this.deadLetterSuffix = builder.deadLetterSuffix;
+		this.partitions = builder.partitions;
 	}
 
 	/** @return a builder with the defaults */
@@ -266,6 +277,20 @@ public final class NatsOptions {
 		return this.deadLetterSuffix;
 	}
 
+	/**
+	 * Partitions of every topic. With 1 (the default) a topic is one subject, {@code [prefix.]topic},
+	 * consumed by one instance of a group at a time (single-active lease). With N &gt; 1 an event goes
+	 * to subject {@code [prefix.]topic.<p>}, {@code p} = {@link NatsPartitions#partition(String, int)}
+	 * of its aggregate id (unkeyed events round-robin); the topic's stream captures the N subjects and
+	 * every group has one durable consumer and one lease per partition, which the group's instances
+	 * share fairly (see {@link NatsConsumerOptions}). The count of an existing stream cannot change:
+	 * the bus refuses to start when it differs.
+	 * @return partitions per topic
+	 */
+	public int partitions() {
+		return this.partitions;
+	}
+
 	@Override
 	public String toString() {
 		return "NatsOptions{servers=" + ServerUrls.redact(this.servers) + ", connectionName=" + this.connectionName
@@ -276,7 +301,7 @@ public final class NatsOptions {
 				+ this.maxReconnects + ", pingInterval=" + this.pingInterval + ", connectionTimeout="
 				+ this.connectionTimeout + ", requestTimeout=" + this.requestTimeout + ", outgoingQueueSize="
 				+ this.outgoingQueueSize + ", stream=" + this.stream + ", consumer=" + this.consumer + ", publish="
-				+ this.publish + ", deadLetterSuffix=" + this.deadLetterSuffix + "}";
+				+ this.publish + ", deadLetterSuffix=" + this.deadLetterSuffix + ", partitions=" + this.partitions + "}";
 	}
 
 	private static @Nullable String redact(@Nullable String secret) {
@@ -332,7 +357,19 @@ public final class NatsOptions {
 
 		private String deadLetterSuffix = DEFAULT_DEAD_LETTER_SUFFIX;
 
+		private int partitions = DEFAULT_PARTITIONS;
+
 		private Builder() {
+		}
+
+		/**
+		 * @param partitions partitions per topic, 1 (default, one subject per topic) to
+		 * {@value NatsOptions#MAX_PARTITIONS}
+		 * @return this builder
+		 */
+		public Builder partitions(int partitions) {
+			this.partitions = partitions;
+			return this;
 		}
 
 		/** @param servers server URLs, at least one @return this builder */
@@ -537,6 +574,10 @@ public final class NatsOptions {
 			requirePositive("connection-timeout", this.connectionTimeout);
 			requirePositive("request-timeout", this.requestTimeout);
 			Topics.validateDeadLetterSuffix("nats.deadLetterSuffix", this.deadLetterSuffix);
+			if (this.partitions < 1 || this.partitions > MAX_PARTITIONS) {
+				throw new IllegalArgumentException("nats partitions must be between 1 and "
+						+ MAX_PARTITIONS + " but was " + this.partitions);
+			}
 			if (this.outgoingQueueSize < this.publish.maxInFlight()) {
 				throw new IllegalArgumentException("nats outgoing-queue-size (" + this.outgoingQueueSize
 						+ ") must be at least publish max-in-flight (" + this.publish.maxInFlight() + ")");

@@ -69,28 +69,30 @@ final class NatsPublisher {
 
 	/**
 	 * @param topic the topic (for receipts, meters and errors)
-	 * @param subject the subject to publish to
+	 * @param streamSubject the topic's subject, whose stream is provisioned on first use
+	 * @param partitions the topic's partition count (see {@link NatsPartitions})
+	 * @param subject the subject to publish to: the topic's subject or one of its partitions
 	 * @param messageId {@code Nats-Msg-Id}: JetStream stores a message id once per duplicate window
 	 * @param message headers and payload
 	 * @param bounded whether to wait for room in the window (false for dead letters, whose number is
 	 * bounded by the messages in flight)
 	 * @return completes on the PubAck, or exceptionally with a {@link PublishException}
 	 */
-	CompletableFuture<PublishReceipt> publish(String topic, String subject, String messageId, WireMessage message,
-			boolean bounded) {
+	CompletableFuture<PublishReceipt> publish(String topic, String streamSubject, int partitions, String subject,
+			String messageId, WireMessage message, boolean bounded) {
 		long start = System.nanoTime();
 		if (this.closed) {
 			return failed(topic, start, new PublishRejectedException(topic,
 					"NATS event bus is closed; publish to subject '" + subject + "' refused", null));
 		}
-		if (!this.streams.isKnown(subject) && !"CONNECTED".equals(this.connectionState.get())) {
+		if (!this.streams.isKnown(streamSubject) && !"CONNECTED".equals(this.connectionState.get())) {
 			// Provisioning needs the server; fail now instead of after several request timeouts.
 			return failed(topic, start, new PublishException(topic, "NATS publish to subject '" + subject
 					+ "' failed: its stream is not provisioned yet and the connection is "
 					+ this.connectionState.get() + "; retry when the server is reachable", null));
 		}
 		try {
-			this.streams.ensure(subject);
+			this.streams.ensure(streamSubject, partitions);
 		}
 		catch (EventBusException ex) {
 			return failed(topic, start, new PublishException(topic, ex.getMessage(), ex));

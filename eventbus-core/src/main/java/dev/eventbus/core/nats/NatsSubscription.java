@@ -2,6 +2,9 @@ package dev.eventbus.core.nats;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
@@ -16,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A subscription of a listener to one or more topics: one {@link NatsTopicConsumer} (and fetch
- * thread) per topic, one {@link SubscriptionDispatcher} for all of them. The state machine and the
+ * thread) per topic, or per partition of a partitioned topic with a {@link NatsPartitionBalancer}
+ * sharing the partitions among the group's instances, one {@link SubscriptionDispatcher} for all of
+ * them. The state machine and the
  * close sequence are those of {@link AbstractSubscription}; the fetch threads pull only while
  * {@link #fetching()}.
  *
@@ -51,7 +56,15 @@ final class NatsSubscription extends AbstractSubscription {
 
 	private final List<ScheduledFuture<?>> tasks = new CopyOnWriteArrayList<>();
 
+	/** The partition balancers of the partitioned topics, by topic. */
+	private final Map<String, NatsPartitionBalancer> balancers = new ConcurrentHashMap<>();
+
 	private volatile long lag = -1;
+
+	/** Whether {@link #release(long, long)} ran: the leases are released or abandoned. */
+	private volatile boolean released;
+
+	private final Object maintenanceLock = new Object();
 
 	NatsSubscription(SubscriptionRequest<?> request, JetStreamManagement management,
 			NatsConsumerOptions consumerOptions) {
@@ -62,6 +75,10 @@ final class NatsSubscription extends AbstractSubscription {
 
 	void add(NatsTopicConsumer consumer) {
 		this.consumers.add(consumer);
+	}
+
+	void addBalancer(String topic, NatsPartitionBalancer balancer) {
+		this.balancers.put(topic, balancer);
 	}
 
 	void addTask(ScheduledFuture<?> task) {
@@ -103,10 +120,33 @@ final class NatsSubscription extends AbstractSubscription {
 		}
 	}
 
-	/** Ticks the single-active leases and refreshes the lag. Calls the server; maintenance thread only. */
+	/**
+	 * Ticks the single-active leases (balances the partitions) and refreshes the lag. Calls the
+	 * server; maintenance thread only, and never concurrently with {@link #release(long, long)}.
+	 */
 	void maintain() {
-		if (state() == State.CLOSED || state() == State.FAILED) {
+		synchronized (this.maintenanceLock) {
+			maintainLeases();
+		}
+	}
+
+	private void maintainLeases() {
+		if (this.released || state() == State.FAILED) {
 			return;
+		}
+		if (state() == State.CLOSED) {
+			// Closing: in-flight work drains; keep the held leases (no standby may take a partition
+			// whose events still run here), take none.
+			for (NatsTopicConsumer consumer : this.consumers) {
+				NatsLease lease = consumer.lease();
+				if (lease != null && lease.held()) {
+					lease.tick();
+				}
+			}
+			return;
+		}
+		for (NatsPartitionBalancer balancer : this.balancers.values()) {
+			balancer.balance();
 		}
 		long total = 0;
 		boolean known = true;
@@ -114,7 +154,9 @@ final class NatsSubscription extends AbstractSubscription {
 			NatsLease lease = consumer.lease();
 			boolean takingOver = false;
 			if (lease != null) {
-				lease.tick();
+				if (consumer.partition() == null) {
+					lease.tick();
+				}
 				if (!lease.held()) {
 					consumer.leaseNotHeld();
 				}
@@ -129,6 +171,7 @@ final class NatsSubscription extends AbstractSubscription {
 				// Read after the lease tick: on a takeover, what the previous owner left un-acknowledged.
 				ConsumerInfo info = this.management.getConsumerInfo(consumer.stream(), consumer.durable());
 				total += info.getNumPending();
+				consumer.numPending(info.getNumPending());
 				if (takingOver) {
 					consumer.checkTakeover(info.getNumAckPending(),
 							(info.getConsumerConfiguration() != null) ? info.getConsumerConfiguration().getAckWait() : null);
@@ -136,6 +179,7 @@ final class NatsSubscription extends AbstractSubscription {
 			}
 			catch (JetStreamApiException ex) {
 				known = false;
+				consumer.numPending(-1);
 				if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
 					consumer.recreate();
 				}
@@ -152,6 +196,27 @@ final class NatsSubscription extends AbstractSubscription {
 	@Override
 	public long lag() {
 		return this.lag;
+	}
+
+	/** @return by partitioned topic, the partitions this instance consumes now (sorted) */
+	@Override
+	public Map<String, List<Integer>> ownedPartitions() {
+		Map<String, List<Integer>> owned = new TreeMap<>();
+		this.balancers.forEach((topic, balancer) -> owned.put(topic, balancer.owned()));
+		return owned;
+	}
+
+	/** @return by partitioned topic, the group's pending events (num-pending) per partition, -1 unknown */
+	@Override
+	public Map<String, Map<Integer, Long>> partitionLag() {
+		Map<String, Map<Integer, Long>> lags = new TreeMap<>();
+		for (NatsTopicConsumer consumer : this.consumers) {
+			Integer partition = consumer.partition();
+			if (partition != null) {
+				lags.computeIfAbsent(consumer.topic(), (topic) -> new TreeMap<>()).put(partition, consumer.numPending());
+			}
+		}
+		return lags;
 	}
 
 	@Override
@@ -196,7 +261,12 @@ final class NatsSubscription extends AbstractSubscription {
 	 */
 	@Override
 	protected void release(long unfinished, long deadline) {
+		synchronized (this.maintenanceLock) {
+			// a tick in progress ends first; none runs after this
+			this.released = true;
+		}
 		this.tasks.forEach((task) -> task.cancel(false));
+		this.balancers.values().forEach(NatsPartitionBalancer::leave);
 		for (NatsTopicConsumer consumer : this.consumers) {
 			consumer.unsubscribe();
 			NatsLease lease = consumer.lease();

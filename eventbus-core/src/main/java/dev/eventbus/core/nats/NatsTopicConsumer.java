@@ -89,6 +89,9 @@ final class NatsTopicConsumer implements Runnable {
 
 	private final @Nullable NatsLease lease;
 
+	/** The partition this consumer reads, or null when the topic has one partition. */
+	private final @Nullable Integer partition;
+
 	private final Runnable provisionConsumer;
 
 	/** Un-acknowledged messages by stream sequence. */
@@ -107,6 +110,21 @@ final class NatsTopicConsumer implements Runnable {
 	private volatile boolean stopping;
 
 	private volatile boolean rebind;
+
+	/**
+	 * Whether the partition balancer asked this consumer to stop pulling so that its lease can be
+	 * handed to another instance once everything fetched was finished. Written by the maintenance thread.
+	 */
+	private volatile boolean draining;
+
+	/**
+	 * Whether the fetch thread may be pulling or handing out messages: set before it checks whether it
+	 * may pull, cleared when it waits. Read by the maintenance thread before handing the lease over.
+	 */
+	private volatile boolean pulling;
+
+	/** The durable consumer's {@code num_pending} as last measured, -1 when not known. */
+	private volatile long numPending = -1;
 
 	/**
 	 * Whether the maintenance task checked the durable consumer since this instance acquired the
@@ -133,7 +151,8 @@ final class NatsTopicConsumer implements Runnable {
 	NatsTopicConsumer(String topic, String subject, String stream, String durable, Connection connection,
 			JetStream jetStream,
 			NatsConsumerOptions options, KeyedExecutor executor, SubscriptionDispatcher<?> dispatcher,
-			NatsSubscription owner, @Nullable NatsLease lease, Runnable provisionConsumer, String threadName) {
+			NatsSubscription owner, @Nullable NatsLease lease, @Nullable Integer partition, Runnable provisionConsumer,
+			String threadName) {
 		this.topic = topic;
 		this.subject = subject;
 		this.stream = stream;
@@ -145,6 +164,7 @@ final class NatsTopicConsumer implements Runnable {
 		this.dispatcher = dispatcher;
 		this.owner = owner;
 		this.lease = lease;
+		this.partition = partition;
 		this.provisionConsumer = provisionConsumer;
 		this.thread = new Thread(this, threadName);
 		this.thread.setDaemon(true);
@@ -171,6 +191,44 @@ final class NatsTopicConsumer implements Runnable {
 		return this.lease;
 	}
 
+	/** @return the partition read, or null when the topic has one partition */
+	@Nullable Integer partition() {
+		return this.partition;
+	}
+
+	/** @return the durable consumer's pending count as last measured, -1 when not known */
+	long numPending() {
+		return this.numPending;
+	}
+
+	void numPending(long numPending) {
+		this.numPending = numPending;
+	}
+
+	/** @return whether the balancer asked this consumer to stop pulling before its lease is handed over */
+	boolean draining() {
+		return this.draining;
+	}
+
+	/**
+	 * Starts (or cancels) draining: no pull while draining. Maintenance thread.
+	 * @param draining whether to drain
+	 */
+	void draining(boolean draining) {
+		this.draining = draining;
+		if (!draining) {
+			signal();
+		}
+	}
+
+	/**
+	 * @return whether draining finished: the fetch thread does not pull and every message it fetched
+	 * was acknowledged (or given up), so that the lease may go to another instance
+	 */
+	boolean drained() {
+		return this.draining && !this.pulling && this.inFlight.isEmpty();
+	}
+
 	/** @return messages delivered and not yet acknowledged */
 	int inFlight() {
 		return this.inFlight.size();
@@ -180,7 +238,10 @@ final class NatsTopicConsumer implements Runnable {
 	public void run() {
 		while (!this.stopping) {
 			try {
+				// Before the check: the maintenance thread sets draining, then reads pulling (see drained()).
+				this.pulling = true;
 				if (!mayPull()) {
+					this.pulling = false;
 					awaitSignal(Duration.ofMillis(100));
 					continue;
 				}
@@ -203,6 +264,7 @@ final class NatsTopicConsumer implements Runnable {
 				if (!held.isEmpty()) {
 					handAfterPause(held);
 				}
+				this.pulling = false;
 			}
 			catch (InterruptedException ex) {
 				if (!this.stopping) {
@@ -211,6 +273,7 @@ final class NatsTopicConsumer implements Runnable {
 				break;
 			}
 			catch (RuntimeException | IOException | JetStreamApiException ex) {
+				this.pulling = false;
 				if (this.stopping) {
 					break;
 				}
@@ -250,7 +313,7 @@ final class NatsTopicConsumer implements Runnable {
 		if (this.lease == null) {
 			return true;
 		}
-		if (!this.lease.held() || !this.takeoverChecked) {
+		if (this.draining || !this.lease.held() || !this.takeoverChecked) {
 			return false;
 		}
 		return !this.awaitingRedelivery || System.nanoTime() - this.redeliveryWaitEnd >= 0;
@@ -371,7 +434,7 @@ final class NatsTopicConsumer implements Runnable {
 
 	private void hand(Message message) throws InterruptedException {
 		long sequence = message.metaData().streamSequence();
-		InboundMessage inbound = new InboundMessage(this.topic, toWire(message), null, null, sequence);
+		InboundMessage inbound = new InboundMessage(this.topic, toWire(message), this.partition, null, sequence);
 		CompletableFuture<Outcome> done = null;
 		while (done == null) {
 			try {

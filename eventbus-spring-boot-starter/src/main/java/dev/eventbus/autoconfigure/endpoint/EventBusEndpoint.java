@@ -151,15 +151,20 @@ public class EventBusEndpoint {
 	 * @param pending events fetched and not finished
 	 * @param lag events not yet delivered to the group, -1 when unknown
 	 * @param failure why it FAILED ({@code ExceptionClass: message}), null otherwise
+	 * @param ownedPartitions by partitioned topic (NATS partitions), the partitions this instance
+	 * consumes now; empty otherwise
+	 * @param partitionLag by partitioned topic, the group's lag per partition (-1 when unknown)
 	 */
 	public record SubscriptionDescriptor(String id, List<String> topics, String group, String state, long pending,
-			long lag, @Nullable String failure) {
+			long lag, @Nullable String failure, Map<String, List<Integer>> ownedPartitions,
+			Map<String, Map<Integer, Long>> partitionLag) {
 
 		static SubscriptionDescriptor of(Subscription subscription) {
 			Throwable failure = subscription.failure();
 			return new SubscriptionDescriptor(subscription.id(), subscription.topics(), subscription.group(),
 					subscription.state().name(), subscription.pending(), subscription.lag(),
-					(failure != null) ? ServerUrls.describe(failure) : null);
+					(failure != null) ? ServerUrls.describe(failure) : null, subscription.ownedPartitions(),
+					subscription.partitionLag());
 		}
 
 	}

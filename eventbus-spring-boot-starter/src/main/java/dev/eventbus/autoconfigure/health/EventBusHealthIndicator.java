@@ -88,6 +88,11 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator implements 
 			detail.put("state", subscription.state().name());
 			detail.put("pending", subscription.pending());
 			detail.put("lag", subscription.lag());
+			Map<String, List<Integer>> partitions = subscription.ownedPartitions();
+			if (!partitions.isEmpty()) {
+				// NATS partitions: which of each topic's partitions this instance consumes now
+				detail.put("ownedPartitions", partitions);
+			}
 			subscriptions.add(detail);
 			if (subscription.state() == Subscription.State.FAILED) {
 				Throwable failure = subscription.failure();

@@ -85,6 +85,14 @@ public class EventBusNatsProperties {
 	 */
 	private int outgoingQueueSize = 16384;
 
+	/**
+	 * Partitions of every topic, 1 to 1024. With 1, a topic is one subject consumed by one instance of
+	 * a group at a time; with more, events go to the subject of their partition (the topic's subject,
+	 * a dot, the partition number) by a hash of their aggregate id, and the instances of a group share the partitions fairly, each partition on one instance at a
+	 * time. The count of an existing stream cannot change: start-up fails when it differs.
+	 */
+	private int partitions = 1;
+
 	private final Tls tls = new Tls();
 
 	private final Stream stream = new Stream();
@@ -184,6 +192,14 @@ public class EventBusNatsProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public int getPartitions() {
+		return this.partitions;
+	}
+
+	public void setPartitions(int partitions) {
+		this.partitions = partitions;
 	}
 
 	public int getOutgoingQueueSize() {

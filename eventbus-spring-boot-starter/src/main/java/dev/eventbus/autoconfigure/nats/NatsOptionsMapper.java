@@ -95,6 +95,7 @@ final class NatsOptionsMapper {
 			map.from(properties::getConnectionTimeout).to(options::connectionTimeout);
 			map.from(properties::getRequestTimeout).to(options::requestTimeout);
 			map.from(properties::getOutgoingQueueSize).to(options::outgoingQueueSize);
+			map.from(properties::getPartitions).to(options::partitions);
 			return options;
 		}
 		catch (IllegalArgumentException ex) {

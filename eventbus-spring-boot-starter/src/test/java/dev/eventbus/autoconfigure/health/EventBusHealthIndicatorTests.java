@@ -85,6 +85,75 @@ class EventBusHealthIndicatorTests {
 	}
 
 	@Test
+	void showsThePartitionsThisInstanceOwnsOnlyWhereTheTransportAssignsThem() {
+		FixedSubscription plain = new FixedSubscription("shipping/orders", dev.eventbus.core.api.Subscription.State.RUNNING);
+		Health health = new EventBusHealthIndicator(new NoopBus(plain, new PartitionedSubscription()),
+				(timeout) -> Map.of(), Duration.ofSeconds(1), null, null)
+			.health();
+		String subscriptions = health.getDetails().get("subscriptions").toString();
+		assertThat(subscriptions).contains("ownedPartitions={orders=[0, 4, 8]}");
+		assertThat(subscriptions.indexOf("ownedPartitions")).isEqualTo(subscriptions.lastIndexOf("ownedPartitions"));
+	}
+
+	static final class PartitionedSubscription implements dev.eventbus.core.api.Subscription {
+
+		private final FixedSubscription delegate = new FixedSubscription("billing/orders",
+				dev.eventbus.core.api.Subscription.State.RUNNING);
+
+		@Override
+		public String id() {
+			return this.delegate.id();
+		}
+
+		@Override
+		public java.util.List<String> topics() {
+			return this.delegate.topics();
+		}
+
+		@Override
+		public String group() {
+			return this.delegate.group();
+		}
+
+		@Override
+		public dev.eventbus.core.api.Subscription.State state() {
+			return this.delegate.state();
+		}
+
+		@Override
+		public void pause() {
+		}
+
+		@Override
+		public void resume() {
+		}
+
+		@Override
+		public long pending() {
+			return 0;
+		}
+
+		@Override
+		public long lag() {
+			return 3;
+		}
+
+		@Override
+		public Map<String, java.util.List<Integer>> ownedPartitions() {
+			return Map.of("orders", java.util.List.of(0, 4, 8));
+		}
+
+		@Override
+		public void close(Duration timeout) {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
+	@Test
 	void backsOffWithoutHealthSupportOrWhenDisabledOrReplaced() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBusHealthIndicator.class));

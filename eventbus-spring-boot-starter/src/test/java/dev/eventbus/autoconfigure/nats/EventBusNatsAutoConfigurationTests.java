@@ -62,6 +62,25 @@ class EventBusNatsAutoConfigurationTests {
 	}
 
 	@Test
+	void partitionsPropertyReachesTheOptions() {
+		this.runner.withPropertyValues("eventbus.nats.partitions=12")
+			.run((context) -> assertThat(context.getBean(NatsOptions.class).partitions()).isEqualTo(12));
+	}
+
+	@Test
+	void partitionsOutOfRangeFailStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("eventbus.nats.partitions=0").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable cause = context.getStartupFailure();
+			while (!(cause instanceof EventBusConfigurationException) && cause.getCause() != null) {
+				cause = cause.getCause();
+			}
+			assertThat(cause).isInstanceOf(EventBusConfigurationException.class);
+			assertThat(((EventBusConfigurationException) cause).property()).isEqualTo("eventbus.nats.partitions");
+		});
+	}
+
+	@Test
 	void optionsCustomizersAreApplied() {
 		this.runner.withUserConfiguration(Customizer.class)
 			.run((context) -> assertThat(context.getBean(NatsOptions.class).connectionName()).isEqualTo("custom"));

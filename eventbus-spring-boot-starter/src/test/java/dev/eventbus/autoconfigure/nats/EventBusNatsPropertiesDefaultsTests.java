@@ -38,6 +38,8 @@ class EventBusNatsPropertiesDefaultsTests {
 		assertThat(this.properties.getConnectionTimeout()).isEqualTo(options.connectionTimeout());
 		assertThat(this.properties.getRequestTimeout()).isEqualTo(options.requestTimeout());
 		assertThat(this.properties.getOutgoingQueueSize()).isEqualTo(options.outgoingQueueSize());
+		assertThat(this.properties.getPartitions()).isEqualTo(options.partitions())
+			.isEqualTo(dev.eventbus.core.nats.NatsOptions.DEFAULT_PARTITIONS);
 	}
 
 	@Test
