@@ -215,6 +215,10 @@ final class KafkaPublisher implements AutoCloseable {
 					+ " is unreachable or the partition has no leader. Client said: " + exception.getMessage(),
 					exception);
 		}
+		String tls = this.options.tlsFailure(exception);
+		if (tls != null) {
+			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: " + tls, exception);
+		}
 		if (exception instanceof AuthenticationException) {
 			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: authentication with "
 					+ servers + " failed; check eventbus.kafka.security.protocol, sasl-mechanism, username and password. "
