@@ -74,7 +74,8 @@ public final class TlsFailures {
 	public static String describe(Throwable failure, String server, String trust, @Nullable String hostnameSetting) {
 		String reason;
 		if (find(failure, CertPathBuilderException.class) != null || find(failure, CertPathValidatorException.class) != null
-				|| chainMentions(failure, "PKIX path")) {
+				|| chainMentions(failure, "PKIX path") || chainMentions(failure, "No trusted certificate found")
+				|| chainMentions(failure, "unable to find valid certification path")) {
 			reason = "the server certificate is not trusted by " + trust
 					+ ": add the server's certificate (or its CA) to it, or point the setting at the right store";
 		}
