@@ -11,6 +11,8 @@ import dev.eventbus.core.support.ServerUrls;
 import dev.eventbus.core.support.TlsFailures;
 import dev.eventbus.core.support.Topics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Settings of the Kafka transport ({@code eventbus.kafka.*}). Immutable; build with
  * {@link #builder()}. Grouped like the clients they configure: {@link KafkaProducerOptions producer},
@@ -176,7 +178,7 @@ public final class KafkaOptions {
 	 * @return the TLS failure described (cause, trust material and its property, cause chain), or
 	 * null when the failure is not a TLS one
 	 */
-	@org.jspecify.annotations.Nullable String tlsFailure(@org.jspecify.annotations.Nullable Throwable failure) {
+	@Nullable String tlsFailure(@Nullable Throwable failure) {
 		if (failure == null || !this.security.ssl() || !TlsFailures.isTls(failure)) {
 			return null;
 		}

@@ -1,6 +1,7 @@
 package dev.eventbus.core.kafka;
 
 import java.util.Locale;
+import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
@@ -185,7 +186,7 @@ public final class KafkaSecurityOptions {
 	 * @param properties the raw client settings ({@code kafka.properties}), which win
 	 * @return for example {@code the truststore at /etc/trust.p12 (eventbus.kafka.security.truststore-location)}
 	 */
-	String trustDescription(java.util.Map<String, String> properties) {
+	String trustDescription(Map<String, String> properties) {
 		String raw = properties.get("ssl.truststore.location");
 		if (raw != null) {
 			return "the truststore at " + raw + " (eventbus.kafka.properties[ssl.truststore.location])";

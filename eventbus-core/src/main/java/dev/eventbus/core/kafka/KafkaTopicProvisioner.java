@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.eventbus.core.api.EventBusException;
 import org.jspecify.annotations.Nullable;
@@ -39,10 +40,10 @@ final class KafkaTopicProvisioner {
 	private final String deadLetterSuffix;
 
 	/** Describes a TLS failure of the admin client (trust material and its property), or null. */
-	private final java.util.function.Function<Throwable, @Nullable String> tlsFailure;
+	private final Function<Throwable, @Nullable String> tlsFailure;
 
 	KafkaTopicProvisioner(Admin admin, KafkaTopicOptions options, String deadLetterSuffix,
-			java.util.function.Function<Throwable, @Nullable String> tlsFailure) {
+			Function<Throwable, @Nullable String> tlsFailure) {
 		this.admin = admin;
 		this.options = options;
 		this.deadLetterSuffix = deadLetterSuffix;
