@@ -167,6 +167,11 @@ public final class KafkaClientFactories {
 		config.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG,
 				(long) millis(network.dialTimeout()));
 		config.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, (long) millis(network.keepAlive()));
+		// fewer reconnect attempts (and the client's WARN lines with each) while a broker is down
+		config.put(CommonClientConfigs.RECONNECT_BACKOFF_MS_CONFIG,
+				KafkaNetworkOptions.DEFAULT_RECONNECT_BACKOFF.toMillis());
+		config.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+				KafkaNetworkOptions.DEFAULT_RECONNECT_BACKOFF_MAX.toMillis());
 		security(config, options.security());
 		return config;
 	}

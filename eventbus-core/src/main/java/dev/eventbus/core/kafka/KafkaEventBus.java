@@ -92,7 +92,7 @@ public final class KafkaEventBus extends AbstractEventBus {
 			createdAdmin = Admin.create(KafkaClientFactories.adminConfig(this.options));
 			this.admin = createdAdmin;
 			this.provisioner = new KafkaTopicProvisioner(createdAdmin, this.options.topics(),
-					this.options.deadLetterSuffix());
+					this.options.deadLetterSuffix(), this.options::tlsFailure);
 			this.provisioner.provision(this.options.topics().names());
 			this.readiness = new KafkaTopicReadiness(createdAdmin, this.options.producer().maxBlock());
 		}

@@ -24,6 +24,24 @@ public final class KafkaNetworkOptions {
 	/** Default keep-alive: 30 s. */
 	public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(30);
 
+	/**
+	 * First wait before reconnecting to an unreachable broker, 1 s: client {@code reconnect.backoff.ms}
+	 * (client default 50 ms), applied to every client unless {@code kafka.properties} sets it. The wait
+	 * doubles per failed attempt up to {@link #DEFAULT_RECONNECT_BACKOFF_MAX}.
+	 */
+	public static final Duration DEFAULT_RECONNECT_BACKOFF = Duration.ofSeconds(1);
+
+	/**
+	 * Longest wait between reconnect attempts to an unreachable broker, 5 s: client
+	 * {@code reconnect.backoff.max.ms} (client default 1 s), applied to every client unless
+	 * {@code kafka.properties} sets it. Every failed attempt makes the client log up to two WARN lines
+	 * ({@code NetworkClient}: "could not be established", "disconnected"), so while a broker is down
+	 * each client (producer, admin, each consumer) logs at most two WARN lines per this interval once
+	 * the backoff has grown, instead of about two a second; a recovered broker is reconnected to within
+	 * this interval (plus the client's 20 % jitter).
+	 */
+	public static final Duration DEFAULT_RECONNECT_BACKOFF_MAX = Duration.ofSeconds(5);
+
 	private final Duration dialTimeout;
 
 	private final Duration readTimeout;

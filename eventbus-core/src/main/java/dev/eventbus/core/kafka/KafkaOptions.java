@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.eventbus.core.support.ServerUrls;
+import dev.eventbus.core.support.TlsFailures;
 import dev.eventbus.core.support.Topics;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of the Kafka transport ({@code eventbus.kafka.*}). Immutable; build with
@@ -168,6 +171,19 @@ public final class KafkaOptions {
 	/** @return the longest wait of a publishing caller, {@code producer.maxBlock} */
 	public Duration maxBlock() {
 		return this.producer.maxBlock();
+	}
+
+	/**
+	 * @param failure a client failure whose cause chain may hold a TLS failure
+	 * @return the TLS failure described (cause, trust material and its property, cause chain), or
+	 * null when the failure is not a TLS one
+	 */
+	@Nullable String tlsFailure(@Nullable Throwable failure) {
+		if (failure == null || !this.security.ssl() || !TlsFailures.isTls(failure)) {
+			return null;
+		}
+		return TlsFailures.describe(failure, ServerUrls.redact(this.bootstrapServers),
+				this.security.trustDescription(this.properties), "eventbus.kafka.security.hostname-verification");
 	}
 
 	@Override

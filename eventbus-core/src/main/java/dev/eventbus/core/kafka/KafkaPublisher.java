@@ -90,6 +90,13 @@ final class KafkaPublisher implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/**
+	 * Whether publishes are failing because no broker answers: set (and one WARN logged) by the first
+	 * such failure, cleared (and one INFO logged) by the next acknowledged publish, so an outage logs
+	 * one WARN however many publishes fail. Touched by the producer's I/O thread and publishing threads.
+	 */
+	private final AtomicBoolean unreachable = new AtomicBoolean();
+
 	KafkaPublisher(KafkaOptions options, EventBusObserver observer, Duration closeTimeout) {
 		this.options = options;
 		this.observer = observer;
@@ -150,11 +157,20 @@ final class KafkaPublisher implements AutoCloseable {
 		long nanos = System.nanoTime() - start;
 		if (exception == null && metadata != null) {
 			this.observer.published("kafka", topic, nanos, null);
+			if (this.unreachable.compareAndSet(true, false)) {
+				logger.info("Kafka at {} acknowledges publishes again", servers());
+			}
 			result.complete(new PublishReceipt(topic, eventId, metadata.partition(),
 					metadata.hasOffset() ? metadata.offset() : null, null, false));
 			return;
 		}
 		PublishException error = translate(topic, exception, duringSend, Duration.ofNanos(nanos));
+		if (exception instanceof TimeoutException && !this.closed && !brokerAnswers()
+				&& this.unreachable.compareAndSet(false, true)) {
+			logger.warn("Kafka at {} does not answer: publishes fail ({}). Further failures are not logged until a "
+					+ "publish is acknowledged again; the client retries connecting in the background", servers(),
+					error.getMessage());
+		}
 		this.observer.published("kafka", topic, nanos, error);
 		result.completeExceptionally(error);
 	}
@@ -177,6 +193,10 @@ final class KafkaPublisher implements AutoCloseable {
 			logger.debug("Could not read the producer's connection count", ex);
 		}
 		return false;
+	}
+
+	private String servers() {
+		return String.valueOf(ServerUrls.redact(String.join(",", this.options.bootstrapServers())));
 	}
 
 	private PublishException translate(String topic, @Nullable Exception exception, boolean duringSend,
@@ -214,6 +234,10 @@ final class KafkaPublisher implements AutoCloseable {
 					+ this.options.producer().deliveryTimeout() + "): the broker at " + servers
 					+ " is unreachable or the partition has no leader. Client said: " + exception.getMessage(),
 					exception);
+		}
+		String tls = this.options.tlsFailure(exception);
+		if (tls != null) {
+			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: " + tls, exception);
 		}
 		if (exception instanceof AuthenticationException) {
 			return new PublishRejectedException(topic, "publish to topic '" + topic + "' failed: authentication with "

@@ -1,10 +1,13 @@
 package dev.eventbus.core.kafka;
 
 import java.util.Locale;
+import java.util.Map;
 
 import javax.net.ssl.SSLContext;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.eventbus.core.support.TlsFailures;
 
 /**
  * Security settings of the Kafka transport ({@code eventbus.kafka.security.*}): the protocol, SASL
@@ -175,6 +178,27 @@ public final class KafkaSecurityOptions {
 	/** @return whether the protocol uses TLS */
 	public boolean ssl() {
 		return this.protocol.equals("SSL") || this.protocol.equals("SASL_SSL");
+	}
+
+	/**
+	 * What checks the broker certificates, as a TLS failure message names it: the truststore at its
+	 * path, the SSL context, or the JVM's default trust store.
+	 * @param properties the raw client settings ({@code kafka.properties}), which win
+	 * @return for example {@code the truststore at /etc/trust.p12 (eventbus.kafka.security.truststore-location)}
+	 */
+	String trustDescription(Map<String, String> properties) {
+		String raw = properties.get("ssl.truststore.location");
+		if (raw != null) {
+			return "the truststore at " + raw + " (eventbus.kafka.properties[ssl.truststore.location])";
+		}
+		if (this.sslContext != null) {
+			return "the configured SSL context (eventbus.kafka.ssl.bundle, or KafkaSecurityOptions.sslContext in code)";
+		}
+		if (this.truststoreLocation != null) {
+			return "the truststore at " + this.truststoreLocation + " (eventbus.kafka.security.truststore-location)";
+		}
+		return "the JVM's default truststore (neither eventbus.kafka.security.truststore-location nor "
+				+ "eventbus.kafka.ssl.bundle is set)";
 	}
 
 	@Override
@@ -356,6 +380,11 @@ public final class KafkaSecurityOptions {
 					throw new IllegalArgumentException("kafka.security.sslContext and kafka.security." + store
 							+ " are both set: the SSL context carries the key and trust material, set one or the other");
 				}
+			}
+			if (ssl && this.sslContext == null) {
+				// the client would fail later with "Failed to construct kafka producer" and no path
+				TlsFailures.requireReadableFile("kafka.security.truststoreLocation", this.truststoreLocation);
+				TlsFailures.requireReadableFile("kafka.security.keystoreLocation", this.keystoreLocation);
 			}
 			return new KafkaSecurityOptions(this);
 		}

@@ -78,6 +78,9 @@ final class KafkaSubscription extends AbstractSubscription {
 
 	private final KafkaConsumerOptions options;
 
+	/** Names a TLS failure of the consumer (trust material and its property). */
+	private final KafkaOptions kafkaOptions;
+
 	private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
 
 	private final KeyedExecutor executor;
@@ -115,6 +118,7 @@ final class KafkaSubscription extends AbstractSubscription {
 			String clientIdSuffix) {
 		super(request);
 		this.options = options.consumer();
+		this.kafkaOptions = options;
 		this.executor = executor;
 		this.consumer = KafkaClientFactories.consumerFactory(options, request.group()).createConsumer(request.group(),
 				null, clientIdSuffix);
@@ -173,6 +177,11 @@ final class KafkaSubscription extends AbstractSubscription {
 			}
 		}
 		catch (AuthenticationException | AuthorizationException ex) {
+			String tls = this.kafkaOptions.tlsFailure(ex);
+			if (tls != null) {
+				fail(new EventBusException("the consumer of subscription '" + id() + "' could not connect: " + tls, ex));
+				return;
+			}
 			fail(new EventBusException("the broker refused the consumer of subscription '" + id() + "' (" + ex.getMessage()
 					+ "). Check eventbus.kafka.security.protocol, sasl-mechanism, username and password, and the group's ACLs",
 					ex));

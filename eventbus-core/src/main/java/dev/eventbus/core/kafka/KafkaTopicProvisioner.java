@@ -10,8 +10,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.eventbus.core.api.EventBusException;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -37,10 +39,15 @@ final class KafkaTopicProvisioner {
 	/** What names a topic's dead-letter topic, {@link KafkaOptions#deadLetterSuffix()}. */
 	private final String deadLetterSuffix;
 
-	KafkaTopicProvisioner(Admin admin, KafkaTopicOptions options, String deadLetterSuffix) {
+	/** Describes a TLS failure of the admin client (trust material and its property), or null. */
+	private final Function<Throwable, @Nullable String> tlsFailure;
+
+	KafkaTopicProvisioner(Admin admin, KafkaTopicOptions options, String deadLetterSuffix,
+			Function<Throwable, @Nullable String> tlsFailure) {
 		this.admin = admin;
 		this.options = options;
 		this.deadLetterSuffix = deadLetterSuffix;
+		this.tlsFailure = tlsFailure;
 	}
 
 	/**
@@ -79,6 +86,10 @@ final class KafkaTopicProvisioner {
 		}
 		catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
 			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			String tls = this.tlsFailure.apply(cause);
+			if (tls != null) {
+				throw new EventBusException("provisioning Kafka topics " + names + " failed: " + tls, cause);
+			}
 			throw new EventBusException("provisioning Kafka topics " + names + " with strategy "
 					+ this.options.strategy() + " failed: " + cause + ". Check kafka.bootstrapServers, the admin "
 					+ "rights of the principal, or set kafka.topics.strategy=skip", cause);

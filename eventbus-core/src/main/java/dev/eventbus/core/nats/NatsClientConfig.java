@@ -5,6 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.eventbus.core.support.ServerUrls;
+import dev.eventbus.core.support.TlsFailures;
 import io.nats.client.AuthHandler;
 import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
@@ -99,6 +103,44 @@ final class NatsClientConfig {
 			}
 		}
 		return builder;
+	}
+
+	/**
+	 * The message of a failed connect: the servers, the connection name and timeout, what jnats
+	 * said, and the last connection error; a failed TLS handshake is named as such, with what should
+	 * have trusted the server certificate and its property.
+	 * @param options the bus settings
+	 * @param failure what {@code Nats.connect} threw
+	 * @param lastException the last error jnats reported to the error listener, or null
+	 * @return the message
+	 */
+	static String connectFailureMessage(NatsOptions options, Exception failure, @Nullable Exception lastException) {
+		String servers = ServerUrls.redact(options.servers());
+		String message = "Could not connect to NATS " + servers + " as '" + options.connectionName()
+				+ "' within connection-timeout " + options.connectionTimeout() + ": "
+				+ ServerUrls.redact(failure.getMessage());
+		Throwable tls = TlsFailures.isTls(lastException) ? lastException : TlsFailures.isTls(failure) ? failure : null;
+		if (options.tls() && tls != null) {
+			return message + ". " + TlsFailures.describe(tls, servers, trustDescription(options), null);
+		}
+		return message
+				+ ((lastException != null) ? " (last connection error: " + ServerUrls.describe(lastException) + ")" : "")
+				+ ". Check eventbus.nats.servers, the credentials and the TLS settings";
+	}
+
+	/**
+	 * @param options the bus settings
+	 * @return what checks the server certificate, naming its property
+	 */
+	static String trustDescription(NatsOptions options) {
+		if (options.sslContext() != null) {
+			return "the configured SSL context (eventbus.nats.tls.bundle, or NatsOptions.sslContext in code)";
+		}
+		if (options.truststorePath() != null) {
+			return "the truststore at " + options.truststorePath() + " (eventbus.nats.tls.truststore-path)";
+		}
+		return "the JVM's default truststore (neither eventbus.nats.tls.truststore-path nor eventbus.nats.tls.bundle "
+				+ "is set)";
 	}
 
 	/**

@@ -161,12 +161,8 @@ public final class NatsEventBus extends AbstractEventBus {
 			// callback is queued on the maintenance thread: let the queued callbacks finish first
 			awaitMaintenanceCallbacks();
 			Exception lastException = this.monitor.lastException();
-			EventBusException failure = new EventBusException("Could not connect to NATS "
-					+ ServerUrls.redact(this.options.servers()) + " as '" + this.options.connectionName()
-					+ "' within connection-timeout " + this.options.connectionTimeout() + ": "
-					+ ServerUrls.redact(ex.getMessage())
-					+ ((lastException != null) ? " (last connection error: " + ServerUrls.describe(lastException) + ")" : "")
-					+ ". Check eventbus.nats.servers, the credentials and the TLS settings", ex);
+			EventBusException failure = new EventBusException(
+					NatsClientConfig.connectFailureMessage(this.options, ex, lastException), ex);
 			if (lastException != null && lastException != ex) {
 				// the cause of a failed TLS handshake reaches the bus only through the error listener
 				failure.addSuppressed(lastException);

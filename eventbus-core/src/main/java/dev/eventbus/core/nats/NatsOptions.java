@@ -8,6 +8,7 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 import dev.eventbus.core.support.ServerUrls;
+import dev.eventbus.core.support.TlsFailures;
 import dev.eventbus.core.support.Topics;
 
 import org.jspecify.annotations.Nullable;
@@ -557,10 +558,15 @@ public final class NatsOptions {
 						+ "(generate one with 'nk -gen user')");
 			}
 			if (this.truststorePassword != null && this.truststorePath == null) {
-				throw new IllegalArgumentException("nats truststore-password is set but truststore-path is not");
+				throw new IllegalArgumentException("nats tls truststore-password is set but tls truststore-path is not");
 			}
 			if (this.keystorePassword != null && this.keystorePath == null) {
-				throw new IllegalArgumentException("nats keystore-password is set but keystore-path is not");
+				throw new IllegalArgumentException("nats tls keystore-password is set but tls keystore-path is not");
+			}
+			if (this.sslContext == null) {
+				// jnats would fail later without naming the setting
+				TlsFailures.requireReadableFile("nats tls truststore-path", this.truststorePath);
+				TlsFailures.requireReadableFile("nats tls keystore-path", this.keystorePath);
 			}
 			if (this.reconnectWait == null || this.reconnectWait.isNegative()) {
 				throw new IllegalArgumentException(

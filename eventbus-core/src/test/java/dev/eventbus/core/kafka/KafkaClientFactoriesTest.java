@@ -271,11 +271,15 @@ class KafkaClientFactoriesTest {
 		}
 
 		@Test
-		void scramAndSslStoresMapToTheirClientSettings() {
+		void scramAndSslStoresMapToTheirClientSettings(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+				throws java.io.IOException {
+			// the store files must exist: the options check them when built
+			String trust = java.nio.file.Files.createFile(dir.resolve("trust.p12")).toString();
+			String key = java.nio.file.Files.createFile(dir.resolve("key.p12")).toString();
 			KafkaOptions options = DEFAULTS.toBuilder()
 				.security(KafkaSecurityOptions.builder().protocol("SASL_SSL").saslMechanism("scram-sha-512")
-					.username("bob").password("pw").truststoreLocation("/etc/kafka/trust.p12")
-					.truststorePassword("tpw").truststoreType("PKCS12").keystoreLocation("/etc/kafka/key.p12")
+					.username("bob").password("pw").truststoreLocation(trust)
+					.truststorePassword("tpw").truststoreType("PKCS12").keystoreLocation(key)
 					.keystorePassword("kpw").keyPassword("kp").keystoreType("PKCS12").hostnameVerification(false)
 					.build())
 				.build();
@@ -283,8 +287,8 @@ class KafkaClientFactoriesTest {
 					entry("security.protocol", "SASL_SSL"), entry("sasl.mechanism", "SCRAM-SHA-512"),
 					entry("sasl.jaas.config",
 							"org.apache.kafka.common.security.scram.ScramLoginModule required username=\"bob\" password=\"pw\";"),
-					entry("ssl.truststore.location", "/etc/kafka/trust.p12"), entry("ssl.truststore.password", "tpw"),
-					entry("ssl.truststore.type", "PKCS12"), entry("ssl.keystore.location", "/etc/kafka/key.p12"),
+					entry("ssl.truststore.location", trust), entry("ssl.truststore.password", "tpw"),
+					entry("ssl.truststore.type", "PKCS12"), entry("ssl.keystore.location", key),
 					entry("ssl.keystore.password", "kpw"), entry("ssl.key.password", "kp"),
 					entry("ssl.keystore.type", "PKCS12"), entry("ssl.endpoint.identification.algorithm", ""));
 		}

@@ -109,6 +109,16 @@ public final class EventBusNatsAutoConfiguration {
 									+ " to a bundle that does.",
 							ex);
 				}
+				String truststore = properties.getTls().getTruststorePath();
+				if (truststore != null && !truststore.isBlank() && tlsFailure(ex)) {
+					throw new EventBusConfigurationException("eventbus.nats.tls.truststore-path",
+							"The NATS transport could not complete the TLS handshake with "
+									+ ServerUrls.redact(eventBusNatsOptions.servers()) + ": "
+									+ ServerUrls.redact(ex.getMessage()),
+							"Add the certificate the server presents (or its issuer) to the trust store at " + truststore
+									+ ", or point eventbus.nats.tls.truststore-path at a trust store that holds it.",
+							ex);
+				}
 				throw new EventBusConfigurationException("eventbus.nats.servers",
 						"The NATS transport could not start on " + ServerUrls.redact(eventBusNatsOptions.servers())
 								+ ": " + ServerUrls.redact(ex.getMessage()),

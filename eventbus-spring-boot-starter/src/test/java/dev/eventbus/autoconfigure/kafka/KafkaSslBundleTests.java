@@ -187,6 +187,19 @@ class KafkaSslBundleTests {
 			});
 	}
 
+	@Test
+	void missingTrustStoreFileFailsAtStartupNamingThePathAndTheProperty() {
+		this.runner
+			.withPropertyValues("eventbus.kafka.security.protocol=SSL",
+					"eventbus.kafka.security.truststore-location=/nonexistent/eventbus/kafka-trust.p12")
+			.run((context) -> {
+				EventBusConfigurationException failure = configurationFailure(context.getStartupFailure());
+				assertThat(failure.property()).isEqualTo("eventbus.kafka.security.truststore-location");
+				assertThat(failure.getMessage()).contains(
+						"eventbus.kafka.security.truststore-location '/nonexistent/eventbus/kafka-trust.p12' does not exist");
+			});
+	}
+
 	private static EventBusConfigurationException configurationFailure(Throwable failure) {
 		assertThat(failure).isNotNull();
 		Throwable cause = failure;

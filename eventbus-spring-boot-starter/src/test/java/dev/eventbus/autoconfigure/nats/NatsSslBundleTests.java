@@ -131,6 +131,44 @@ class NatsSslBundleTests {
 			});
 	}
 
+	@Test
+	void trustStoreThatDoesNotHoldTheServerCertificateFailsNamingThePathAndTheProperty(@TempDir Path dir)
+			throws Exception {
+		KeyStore trust = KeyStore.getInstance("PKCS12");
+		trust.load(null, null);
+		try (InputStream certificate = Files.newInputStream(Path.of(resource("tls/other-cert.pem")))) {
+			trust.setCertificateEntry("other", CertificateFactory.getInstance("X.509").generateCertificate(certificate));
+		}
+		Path truststore = dir.resolve("other-trust.p12");
+		try (OutputStream out = Files.newOutputStream(truststore)) {
+			trust.store(out, "changeit".toCharArray());
+		}
+		this.runner
+			.withPropertyValues("eventbus.nats.tls.truststore-path=" + truststore,
+					"eventbus.nats.tls.truststore-password=changeit")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				EventBusConfigurationException failure = configurationFailure(context.getStartupFailure());
+				assertThat(failure.property()).isEqualTo("eventbus.nats.tls.truststore-path");
+				assertThat(failure.getMessage()).contains("TLS handshake with",
+						"the server certificate is not trusted by the truststore at " + truststore
+								+ " (eventbus.nats.tls.truststore-path)",
+						"Cause chain: ");
+			});
+	}
+
+	@Test
+	void missingTrustStoreFileFailsAtStartupNamingThePathAndTheProperty() {
+		this.runner.withPropertyValues("eventbus.nats.tls.truststore-path=/nonexistent/eventbus/nats-trust.p12")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				EventBusConfigurationException failure = configurationFailure(context.getStartupFailure());
+				assertThat(failure.property()).isEqualTo("eventbus.nats.tls.truststore-path");
+				assertThat(failure.getMessage()).contains(
+						"eventbus.nats.tls.truststore-path '/nonexistent/eventbus/nats-trust.p12' does not exist");
+			});
+	}
+
 	static EventBusConfigurationException configurationFailure(Throwable failure) {
 		Throwable cause = failure;
 		while (!(cause instanceof EventBusConfigurationException) && cause.getCause() != null) {
