@@ -126,6 +126,10 @@ public final class EmbeddedKafkaLauncher implements ApplicationListener<Applicat
 		embedded.kafkaPorts(port);
 		embedded.brokerProperty("auto.create.topics.enable", "true");
 		embedded.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		// One partition for the group offsets (Kafka's default is 50): the few groups of a dev broker need no
+		// more, it is loaded before the first group joins, and a stop right after start does not interrupt
+		// the loading of 50 partitions (which logs ERROR "Failed to load metadata from __consumer_offsets-N").
+		embedded.brokerProperty("offsets.topic.num.partitions", "1");
 		Exit.setShutdownHookAdder((name, hook) -> this.cleanups.add(hook));
 		try {
 			embedded.afterPropertiesSet();
