@@ -1,5 +1,8 @@
 package dev.eventbus.test;
 
+import dev.eventbus.test.observation.EventBusObservationContractTests;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Nested;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -71,11 +74,13 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 		return KafkaGroupProtocol.CLASSIC;
 	}
 
+	private KafkaEventBus.Builder busBuilder() {
+		return KafkaEventBus.builder(broker.options(groupProtocol()).build()).shutdownTimeout(Duration.ofSeconds(10));
+	}
+
 	@Override
 	protected EventBus createBus() {
-		return KafkaEventBus.builder(broker.options(groupProtocol()).build())
-			.shutdownTimeout(Duration.ofSeconds(10))
-			.build();
+		return busBuilder().build();
 	}
 
 	@Override
@@ -134,6 +139,35 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 			}
 		}
 		return saslCluster;
+	}
+
+	/**
+	 * The Observation contract on the same broker and group protocol: trace headers are record
+	 * headers.
+	 */
+	@Nested
+	class ObservationTests extends EventBusObservationContractTests {
+
+		@Override
+		protected EventBus createBus(ObservationRegistry registry) {
+			return busBuilder().observationRegistry(registry).build();
+		}
+
+		@Override
+		protected String newTopic(String prefix) {
+			return KafkaEventBusContractTests.this.newTopic(prefix);
+		}
+
+		@Override
+		protected String transport() {
+			return "kafka";
+		}
+
+		@Override
+		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
+			KafkaEventBusContractTests.this.publishForeign(topic, key, body);
+		}
+
 	}
 
 }

@@ -1,5 +1,8 @@
 package dev.eventbus.test;
 
+import dev.eventbus.test.observation.EventBusObservationContractTests;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Nested;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -36,12 +39,13 @@ class MemoryEventBusContractTests extends EventBusContractTests {
 		broker.close();
 	}
 
+	private static MemoryEventBus.Builder busBuilder() {
+		return MemoryEventBus.builder(MemoryOptions.builder().build()).broker(broker).shutdownTimeout(Duration.ofSeconds(5));
+	}
+
 	@Override
 	protected EventBus createBus() {
-		return MemoryEventBus.builder(MemoryOptions.builder().build())
-			.broker(broker)
-			.shutdownTimeout(Duration.ofSeconds(5))
-			.build();
+		return busBuilder().build();
 	}
 
 	@Override
@@ -52,6 +56,32 @@ class MemoryEventBusContractTests extends EventBusContractTests {
 	@Override
 	protected void publishForeign(String topic, String key, byte[] body) throws Exception {
 		foreignProducer.publishRaw(topic, new WireMessage(key, Map.of(), body)).get(10, TimeUnit.SECONDS);
+	}
+
+	/** The Observation contract on the same broker: spans and MDC through a real tracer. */
+	@Nested
+	class ObservationTests extends EventBusObservationContractTests {
+
+		@Override
+		protected EventBus createBus(ObservationRegistry registry) {
+			return busBuilder().observationRegistry(registry).build();
+		}
+
+		@Override
+		protected String newTopic(String prefix) {
+			return MemoryEventBusContractTests.this.newTopic(prefix);
+		}
+
+		@Override
+		protected String transport() {
+			return "memory";
+		}
+
+		@Override
+		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
+			MemoryEventBusContractTests.this.publishForeign(topic, key, body);
+		}
+
 	}
 
 }

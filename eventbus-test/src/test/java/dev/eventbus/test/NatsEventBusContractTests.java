@@ -1,5 +1,8 @@
 package dev.eventbus.test;
 
+import dev.eventbus.test.observation.EventBusObservationContractTests;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Nested;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -77,6 +80,38 @@ class NatsEventBusContractTests extends EventBusContractTests {
 	@Override
 	protected EventBus createBusThatCannotConnect() {
 		return NatsEventBus.builder(options("wrong-password").build()).build();
+	}
+
+	/**
+	 * The Observation contract on the same server: trace headers are NATS headers. Ack-wait 5 s, so
+	 * that the retried attempts of one delivery finish before a redelivery.
+	 */
+	@Nested
+	class ObservationTests extends EventBusObservationContractTests {
+
+		@Override
+		protected EventBus createBus(ObservationRegistry registry) {
+			return NatsEventBus.builder(options(PASSWORD).consumer(NatsConsumerOptions.builder()
+				.ackWait(Duration.ofSeconds(5))
+				.leaseTtl(Duration.ofSeconds(2))
+				.build()).build()).observationRegistry(registry).shutdownTimeout(Duration.ofSeconds(10)).build();
+		}
+
+		@Override
+		protected String newTopic(String prefix) {
+			return NatsEventBusContractTests.this.newTopic(prefix);
+		}
+
+		@Override
+		protected String transport() {
+			return "nats";
+		}
+
+		@Override
+		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
+			NatsEventBusContractTests.this.publishForeign(topic, key, body);
+		}
+
 	}
 
 }

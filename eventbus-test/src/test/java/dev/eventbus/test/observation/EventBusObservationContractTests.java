@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * consumer span continues the producer's trace through the transport's headers, the handler runs
  * inside it (its MDC holds the trace id), the CloudEvents {@code traceparent} is the producer span's
  * context, and every attempt of a retried event is a span of its own with its outcome. Each
- * transport's test class extends it and builds its buses on a real broker.
+ * transport's contract runner nests a subclass ({@code ObservationTests}) that builds its buses on
+ * the runner's real broker.
  */
 public abstract class EventBusObservationContractTests {
 
