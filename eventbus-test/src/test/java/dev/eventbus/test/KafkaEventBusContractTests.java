@@ -1,6 +1,5 @@
 package dev.eventbus.test;
 
-import dev.eventbus.test.observation.EventBusObservationContractTests;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Nested;
 import java.time.Duration;
@@ -148,24 +147,13 @@ class KafkaEventBusContractTests extends EventBusContractTests {
 	@Nested
 	class ObservationTests extends EventBusObservationContractTests {
 
+		ObservationTests() {
+			super(KafkaEventBusContractTests.this, "kafka");
+		}
+
 		@Override
 		protected EventBus createBus(ObservationRegistry registry) {
 			return busBuilder().observationRegistry(registry).build();
-		}
-
-		@Override
-		protected String newTopic(String prefix) {
-			return KafkaEventBusContractTests.this.newTopic(prefix);
-		}
-
-		@Override
-		protected String transport() {
-			return "kafka";
-		}
-
-		@Override
-		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
-			KafkaEventBusContractTests.this.publishForeign(topic, key, body);
 		}
 
 	}

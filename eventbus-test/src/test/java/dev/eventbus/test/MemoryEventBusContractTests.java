@@ -1,6 +1,5 @@
 package dev.eventbus.test;
 
-import dev.eventbus.test.observation.EventBusObservationContractTests;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Nested;
 import java.time.Duration;
@@ -62,24 +61,13 @@ class MemoryEventBusContractTests extends EventBusContractTests {
 	@Nested
 	class ObservationTests extends EventBusObservationContractTests {
 
+		ObservationTests() {
+			super(MemoryEventBusContractTests.this, "memory");
+		}
+
 		@Override
 		protected EventBus createBus(ObservationRegistry registry) {
 			return busBuilder().observationRegistry(registry).build();
-		}
-
-		@Override
-		protected String newTopic(String prefix) {
-			return MemoryEventBusContractTests.this.newTopic(prefix);
-		}
-
-		@Override
-		protected String transport() {
-			return "memory";
-		}
-
-		@Override
-		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
-			MemoryEventBusContractTests.this.publishForeign(topic, key, body);
 		}
 
 	}

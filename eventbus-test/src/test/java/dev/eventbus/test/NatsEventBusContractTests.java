@@ -1,6 +1,5 @@
 package dev.eventbus.test;
 
-import dev.eventbus.test.observation.EventBusObservationContractTests;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Nested;
 import java.time.Duration;
@@ -89,27 +88,16 @@ class NatsEventBusContractTests extends EventBusContractTests {
 	@Nested
 	class ObservationTests extends EventBusObservationContractTests {
 
+		ObservationTests() {
+			super(NatsEventBusContractTests.this, "nats");
+		}
+
 		@Override
 		protected EventBus createBus(ObservationRegistry registry) {
 			return NatsEventBus.builder(options(PASSWORD).consumer(NatsConsumerOptions.builder()
 				.ackWait(Duration.ofSeconds(5))
 				.leaseTtl(Duration.ofSeconds(2))
 				.build()).build()).observationRegistry(registry).shutdownTimeout(Duration.ofSeconds(10)).build();
-		}
-
-		@Override
-		protected String newTopic(String prefix) {
-			return NatsEventBusContractTests.this.newTopic(prefix);
-		}
-
-		@Override
-		protected String transport() {
-			return "nats";
-		}
-
-		@Override
-		protected void publishForeign(String topic, String key, byte[] body) throws Exception {
-			NatsEventBusContractTests.this.publishForeign(topic, key, body);
 		}
 
 	}

@@ -1,4 +1,4 @@
-package dev.eventbus.test.observation;
+package dev.eventbus.test;
 
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +35,23 @@ import static org.awaitility.Awaitility.await;
  */
 public abstract class EventBusObservationContractTests {
 
+	private final EventBusContractTests runner;
+
+	private final String transport;
+
 	private ObservationTracing tracing;
 
 	private EventBus bus;
+
+	/**
+	 * @param runner the transport's contract runner this class is nested in: its broker, topics and
+	 * foreign publisher serve these cases too
+	 * @param transport the transport name the spans must carry
+	 */
+	protected EventBusObservationContractTests(EventBusContractTests runner, String transport) {
+		this.runner = runner;
+		this.transport = transport;
+	}
 
 	/**
 	 * @param registry the observation registry the bus must use
@@ -45,23 +59,17 @@ public abstract class EventBusObservationContractTests {
 	 */
 	protected abstract EventBus createBus(ObservationRegistry registry);
 
-	/**
-	 * @param prefix readable part of the name
-	 * @return a new, unique topic (and its dead-letter destination) ready for use
-	 */
-	protected abstract String newTopic(String prefix);
+	private String newTopic(String prefix) {
+		return this.runner.newTopic(prefix);
+	}
 
-	/** @return the transport name the spans must carry */
-	protected abstract String transport();
+	private String transport() {
+		return this.transport;
+	}
 
-	/**
-	 * Publishes a message that is not a CloudEvent (no CloudEvents headers) with the broker's own client.
-	 * @param topic topic
-	 * @param key record key or aggregate id
-	 * @param body payload
-	 * @throws Exception if the broker refuses it
-	 */
-	protected abstract void publishForeign(String topic, String key, byte[] body) throws Exception;
+	private void publishForeign(String topic, String key, byte[] body) throws Exception {
+		this.runner.publishForeign(topic, key, body);
+	}
 
 	@BeforeEach
 	void createTracedBus() {

@@ -1,4 +1,4 @@
-package dev.eventbus.test.observation;
+package dev.eventbus.test;
 
 import java.util.List;
 
