@@ -5,6 +5,7 @@ import dev.eventbus.test.broker.NatsServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Issue 12, test 3: three consumer JVMs of one group share a topic of 12 NATS partitions; one is
+ * Issue 12, tests 1 (in separate JVMs) and 3: three consumer JVMs of one group share a topic of 12 NATS partitions,
+ * each handling at least a fifth of the events; in test 3 one is
  * SIGKILLed mid-stream. Its partitions are taken over within the documented bound (lease-ttl plus a
  * maintenance interval, then ack-wait + 1 s before the first pull of a partition with un-acknowledged
  * events), nothing accepted is lost, per-key order holds among first deliveries, no key runs on two
@@ -82,6 +84,54 @@ class NatsPartitionKillTests {
 			assertThat(report.concurrentSameKey()).as(table).isZero();
 			assertThat(report.duplicates()).as(table).isLessThan(events / 2);
 			assertThat(takeoverMillis).as("takeover after the kill").isPositive().isLessThan(bound + 5_000);
+		}
+	}
+
+	/**
+	 * Issue 12, test 1 in separate JVMs: three consumer JVMs of one group on 12 partitions share the
+	 * events of 3,000 keys, each handling at least a fifth, with nothing lost, per-key order and no key
+	 * in progress in two JVMs at once.
+	 */
+	@Test
+	void threeConsumerJvmsOfOneGroupShareTwelvePartitionsEachHandlingAtLeastAFifthInKeyOrder() throws IOException {
+		Assumptions.assumeTrue(NatsServerProcess.installed(), "nats-server is not installed");
+		int events = Scenario.scaled(30_000);
+		int keys = Scenario.scaled(3_000);
+		try (Scenario scenario = new Scenario("partition-spread", "nats", this.dir, 1)) {
+			Map<String, String> settings = Map.of("workers", "8", "keys", "" + keys, "delayMs", "1", "partitions",
+					"12", "leaseTtlMs", "" + LEASE_TTL_MS);
+			List<ConsumerProcess> consumers = List.of(scenario.startConsumer("256m", settings),
+					scenario.startConsumer("256m", settings), scenario.startConsumer("256m", settings));
+			LoadProducer producer = scenario.producer(
+					scenario.producerBus(Map.of("partitions", "12", "leaseTtlMs", "" + LEASE_TTL_MS)), events, keys, 150,
+					1_000);
+			CompletableFuture<Void> produced = producer.start();
+			scenario.awaitProduced(producer, produced);
+			Verifier.Report report = scenario.awaitAllHandled(producer);
+			List<Integer> shares = new ArrayList<>();
+			for (ConsumerProcess consumer : consumers) {
+				shares.add(handledCount(consumer));
+			}
+			scenario.record(report, "Three consumer JVMs (8 workers, 1 ms handler) of one group on 12 NATS partitions "
+					+ "(lease-ttl " + LEASE_TTL_MS + " ms), " + events + " events over " + keys + " keys at 1,000/s; "
+					+ "handled per JVM " + shares + ".");
+
+			String table = report.toTable("nats");
+			assertThat(report.accepted()).as(table).isEqualTo(scenario.expectedAccepted(events));
+			assertThat(report.lost()).as(table).isZero();
+			assertThat(report.orderViolations()).as(table).isZero();
+			assertThat(report.concurrentSameKey()).as(table).isZero();
+			assertThat(shares).as("events handled by each JVM, of " + events).allSatisfy(
+					(handled) -> assertThat(handled).isGreaterThanOrEqualTo(events / 5));
+		}
+	}
+
+	private static int handledCount(ConsumerProcess consumer) throws IOException {
+		if (!Files.exists(consumer.journal())) {
+			return 0;
+		}
+		try (var lines = Files.lines(consumer.journal())) {
+			return (int) lines.filter((line) -> line.startsWith("H,")).count();
 		}
 	}
 
