@@ -38,10 +38,10 @@ import dev.eventbus.core.memory.MemoryOptions;
  * ordering handles them on a {@link KeyedExecutor} the benchmark creates (max-pending 10,000, default
  * watermarks 0.8 / 0.5), so that it can read its busy workers. After a warm-up of {@code warmup}
  * seconds the handled events are counted over a {@code seconds}-second window while a sampler reads
- * platform threads, busy workers, pending tasks and heap used every 50 ms. Then the publisher stops,
- * the benchmark waits until every published event is handled, and checks that each key's events
- * started in publish order, each only after the previous one of its key completed; the run fails
- * (exit status 1) otherwise.
+ * platform threads, busy workers (mean and peak of the samples), pending tasks and heap used every
+ * 50 ms. Then the publisher stops, the benchmark waits until every published event is handled, and
+ * checks that each key's events started in publish order, each only after the previous one of its key
+ * completed; the run fails (exit status 1) otherwise.
  *
  * <p><b>Ceiling.</b> The memory delivery thread hands nothing over while the executor's pending tasks
  * are at its high watermark ({@code floor(max-pending × high-watermark)} = 8,000) and resumes at the
@@ -77,7 +77,7 @@ public final class AsyncHandlerBenchmark {
 				Runtime.getRuntime().maxMemory() >> 20, KEYS, MAX_PENDING, HANDLER_MILLIS, seconds, warmup);
 		System.out.println("load average before: " + loadAverage());
 		System.out.println("| handler | workers | events/s | ceiling/s | of ceiling | peak platform threads "
-				+ "| peak busy workers | peak pending | peak heap used MiB | handled, in order |");
+				+ "| busy workers mean / peak | peak pending | peak heap used MiB | handled, in order |");
 		System.out.println("|---|---|---|---|---|---|---|---|---|---|");
 		boolean ok = run(true, KeyedExecutorOptions.DEFAULT_WORKERS, seconds, warmup);
 		ok &= run(false, KeyedExecutorOptions.DEFAULT_WORKERS, seconds, warmup);
@@ -169,9 +169,14 @@ public final class AsyncHandlerBenchmark {
 		int peakBusy = 0;
 		int peakPending = 0;
 		long peakHeap = 0;
+		long busySum = 0;
+		int samples = 0;
 		while (System.nanoTime() < deadline) {
 			peakThreads = Math.max(peakThreads, threads.getThreadCount());
-			peakBusy = Math.max(peakBusy, executor.busyWorkers());
+			int busy = executor.busyWorkers();
+			peakBusy = Math.max(peakBusy, busy);
+			busySum += busy;
+			samples++;
 			peakPending = Math.max(peakPending, executor.pending());
 			peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
 			Thread.sleep(50);
@@ -207,9 +212,10 @@ public final class AsyncHandlerBenchmark {
 				: String.format(Locale.ROOT, "FAILED: %,d of %,d handled, %d order violations, %d keys short, "
 						+ "%d publish failures", handled.get(), total, violations.get(), missingKeys,
 						publishFailures.get());
-		System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %d | %d | %d | %d | %s |%n",
+		System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %d | %.0f / %d | %d | %d | %s |%n",
 				async ? "async (CompletableFuture, 10 ms delay)" : "blocking (sleep 10 ms)", workers, throughput,
-				ceiling, throughput / ceiling, peakThreads, peakBusy, peakPending, peakHeap >> 20, verdict);
+				ceiling, throughput / ceiling, peakThreads, (double) busySum / Math.max(1, samples), peakBusy,
+				peakPending, peakHeap >> 20, verdict);
 		System.gc();
 		Thread.sleep(500);
 		return ok;
