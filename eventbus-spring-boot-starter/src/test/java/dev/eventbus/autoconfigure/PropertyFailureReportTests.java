@@ -1,12 +1,5 @@
 package dev.eventbus.autoconfigure;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,10 +14,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Import;
 
 import dev.eventbus.core.api.EventHandler;
+import dev.eventbus.test.broker.NatsServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Start-up failures caused by a property: the report names the property the user wrote
@@ -64,39 +57,14 @@ class PropertyFailureReportTests {
 	}
 
 	@Test
-	void natsServerWithoutJetStreamIsReportedWithTheFix(CapturedOutput output) throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
-		Path log = Files.createTempFile("nats-no-js", ".log");
-		Process server = new ProcessBuilder("/usr/sbin/nats-server", "-a", "127.0.0.1", "-p", String.valueOf(port))
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		try {
-			int serverPort = port;
-			await().atMost(Duration.ofSeconds(20)).until(() -> accepts(serverPort));
-			String url = "nats://127.0.0.1:" + port;
-			runWith(HandlerApp.class, "eventbus.transport=nats", "eventbus.nats.servers=" + url,
+	void natsServerWithoutJetStreamIsReportedWithTheFix(CapturedOutput output) {
+		try (NatsServerProcess server = NatsServerProcess.launchWithoutJetStream()) {
+			runWith(HandlerApp.class, "eventbus.transport=nats", "eventbus.nats.servers=" + server.url(),
 					"eventbus.nats.connection-timeout=2s", "eventbus.nats.request-timeout=2s");
-			assertThat(output).contains("JetStream is not enabled on " + url + ": start nats-server with -js");
-		}
-		finally {
-			server.destroy();
-			server.waitFor();
-			Files.deleteIfExists(log);
+			assertThat(output).contains("JetStream is not enabled on " + server.url() + ": start nats-server with -js");
 		}
 	}
 
-	private static boolean accepts(int port) {
-		try (Socket socket = new Socket("127.0.0.1", port)) {
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
 
 	private static void runWith(Class<?> app, String... properties) {
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(app)

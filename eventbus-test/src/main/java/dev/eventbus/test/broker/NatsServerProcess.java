@@ -55,6 +55,10 @@ public final class NatsServerProcess implements AutoCloseable {
 	private @Nullable Process process;
 
 	private NatsServerProcess(@Nullable Path dir, int maxPayload, List<String> extraArgs) {
+		this(dir, maxPayload, true, extraArgs);
+	}
+
+	private NatsServerProcess(@Nullable Path dir, int maxPayload, boolean jetStream, List<String> extraArgs) {
 		this.binary = findBinary().orElseThrow(() -> new IllegalStateException("nats-server not found ($NATS_SERVER, "
 				+ "-Deventbus.test.nats-server, /usr/sbin/nats-server or the PATH). Install it (Debian/Ubuntu: "
 				+ "'sudo apt-get install nats-server'; or a release from https://github.com/nats-io/nats-server/releases) "
@@ -71,8 +75,11 @@ public final class NatsServerProcess implements AutoCloseable {
 			if (maxPayload > 0) {
 				lines.add("max_payload: " + maxPayload);
 			}
-			lines.addAll(List.of("jetstream {", "  store_dir: \"" + store + "\"", "  max_memory_store: 268435456",
-					"  max_file_store: 4294967296", "}", ""));
+			if (jetStream) {
+				lines.addAll(List.of("jetstream {", "  store_dir: \"" + store + "\"", "  max_memory_store: 268435456",
+						"  max_file_store: 4294967296", "}"));
+			}
+			lines.add("");
 			Files.writeString(this.config, String.join("\n", lines));
 		}
 		catch (IOException ex) {
@@ -87,6 +94,17 @@ public final class NatsServerProcess implements AutoCloseable {
 	 */
 	public static NatsServerProcess launch(String... extraArgs) {
 		NatsServerProcess server = new NatsServerProcess(null, 0, List.of(extraArgs));
+		server.start();
+		return server;
+	}
+
+	/**
+	 * Starts a server without JetStream (core NATS only), in a temporary folder that {@link #close()}
+	 * deletes: what a bus meets when a user forgot {@code -js}.
+	 * @return the running server
+	 */
+	public static NatsServerProcess launchWithoutJetStream() {
+		NatsServerProcess server = new NatsServerProcess(null, 0, false, List.of());
 		server.start();
 		return server;
 	}
