@@ -157,7 +157,8 @@ final class KafkaPublisher implements AutoCloseable {
 		long nanos = System.nanoTime() - start;
 		if (exception == null && metadata != null) {
 			this.observer.published("kafka", topic, nanos, null);
-			if (this.unreachable.compareAndSet(true, false)) {
+			// read first: the acknowledgement path of every publish stays free of a locked write
+			if (this.unreachable.get() && this.unreachable.compareAndSet(true, false)) {
 				logger.info("Kafka at {} acknowledges publishes again", servers());
 			}
 			result.complete(new PublishReceipt(topic, eventId, metadata.partition(),
@@ -165,7 +166,8 @@ final class KafkaPublisher implements AutoCloseable {
 			return;
 		}
 		PublishException error = translate(topic, exception, duringSend, Duration.ofNanos(nanos));
-		if (exception instanceof TimeoutException && !this.closed && !brokerAnswers()
+		// the producer's metrics are read once per outage, not for every publish that fails during it
+		if (exception instanceof TimeoutException && !this.closed && !this.unreachable.get() && !brokerAnswers()
 				&& this.unreachable.compareAndSet(false, true)) {
 			logger.warn("Kafka at {} does not answer: publishes fail ({}). Further failures are not logged until a "
 					+ "publish is acknowledged again; the client retries connecting in the background", servers(),

@@ -98,17 +98,25 @@ public final class TlsFailures {
 	 */
 	public static String chain(Throwable failure) {
 		List<String> parts = new ArrayList<>();
-		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+		for (Throwable cause : causes(failure)) {
 			parts.add(cause.getClass().getSimpleName() + ": " + cause.getMessage());
 		}
 		return String.valueOf(ServerUrls.redact(String.join(" <- ", parts)));
 	}
 
-	private static boolean chainMentions(Throwable failure, String text) {
-		String lower = text.toLowerCase(Locale.ROOT);
+	/** @return the failure and its causes, outermost first, each once (a cause cycle ends the list) */
+	private static List<Throwable> causes(@Nullable Throwable failure) {
+		List<Throwable> causes = new ArrayList<>();
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
+	}
+
+	private static boolean chainMentions(Throwable failure, String text) {
+		String lower = text.toLowerCase(Locale.ROOT);
+		for (Throwable cause : causes(failure)) {
 			if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains(lower)) {
 				return true;
 			}
@@ -117,8 +125,7 @@ public final class TlsFailures {
 	}
 
 	private static <T extends Throwable> @Nullable T find(@Nullable Throwable failure, Class<T> type) {
-		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-		for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+		for (Throwable cause : causes(failure)) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);
 			}
