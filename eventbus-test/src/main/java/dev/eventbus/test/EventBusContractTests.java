@@ -994,6 +994,56 @@ public abstract class EventBusContractTests {
 	}
 
 	@Test
+	void aSubscriptionSharingOneTopicWithAnotherOfItsGroupIsRejectedNamingTheTopicAndTheFirst() throws Exception {
+		String a = newTopic("overlap-a");
+		String b = newTopic("overlap-b");
+		String c = newTopic("overlap-c");
+		EventBus bus = bus();
+		List<Integer> firstSaw = new CopyOnWriteArrayList<>();
+		Subscription first = bus.subscribe(List.of(a, b), Step.class, SubscriptionOptions.of("overlap"),
+				(envelope, context) -> firstSaw.add(envelope.payload().n()));
+
+		assertThatExceptionOfType(DuplicateSubscriptionException.class)
+			.isThrownBy(() -> bus.subscribe(List.of(c, b), Step.class, SubscriptionOptions.of("overlap"),
+					(envelope, context) -> {
+					}))
+			.withMessageContaining("'" + b + "'")
+			.withMessageContaining("'overlap'")
+			.withMessageContaining(first.id())
+			.satisfies((ex) -> {
+				assertThat(ex.subscriptionId()).isEqualTo(first.id());
+				assertThat(ex.topic()).isEqualTo(b);
+				assertThat(ex.group()).isEqualTo("overlap");
+			});
+		assertThat(bus.subscriptions()).containsExactly(first);
+
+		// Nothing of the refused subscription stays reserved: its other topic is free for the group.
+		List<Integer> cSaw = new CopyOnWriteArrayList<>();
+		Subscription onlyC = bus.subscribe(c, Step.class, SubscriptionOptions.of("overlap"),
+				(envelope, context) -> cSaw.add(envelope.payload().n()));
+		assertThat(onlyC.state()).isEqualTo(Subscription.State.RUNNING);
+
+		// The first subscription still gets every event of its topics, the new one every event of its own.
+		publish(bus, b, "key", 1);
+		publish(bus, a, "key", 2);
+		publish(bus, c, "key", 3);
+		await().atMost(timeout()).untilAsserted(() -> {
+			assertThat(firstSaw).containsExactlyInAnyOrder(1, 2);
+			assertThat(cSaw).containsExactly(3);
+		});
+
+		first.close();
+		EventListener<Step> ignore = (envelope, context) -> {
+		};
+		assertThatExceptionOfType(DuplicateSubscriptionException.class).as("c is still held by the second")
+			.isThrownBy(() -> bus.subscribe(List.of(b, c), Step.class, SubscriptionOptions.of("overlap"), ignore))
+			.satisfies((ex) -> assertThat(ex.topic()).isEqualTo(c));
+		assertThat(bus.subscribe(b, Step.class, SubscriptionOptions.of("overlap"), ignore).state())
+			.as("b is free again once the first is closed")
+			.isEqualTo(Subscription.State.RUNNING);
+	}
+
+	@Test
 	void everyArgumentMistakeThrowsInvalidEnvelopeExceptionNamingTheArgument() {
 		String topic = newTopic("arguments");
 		EventBus bus = bus();

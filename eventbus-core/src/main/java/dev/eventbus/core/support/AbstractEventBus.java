@@ -58,8 +58,10 @@ import org.slf4j.LoggerFactory;
  * {@code listener}).</li>
  * <li>Publish after close: the returned future fails with {@link PublishRejectedException}.
  * Subscribe after close: {@link IllegalStateException}.</li>
- * <li>One subscription per (group, topics) on a bus, the topics compared as a set: a second one throws
- * {@link DuplicateSubscriptionException} naming the first until the first is closed.</li>
+ * <li>One subscription per (group, topic) on a bus: a second subscription of the same group to any
+ * topic the first reads ({@code [a, b]} then {@code [b, c]}, or the same topics in another order)
+ * throws {@link DuplicateSubscriptionException} naming the first and the shared topic until the
+ * first is closed. Two such subscriptions would split the topic's events between their listeners.</li>
  * <li>With dead-lettering on, every topic's dead-letter topic must be a valid topic name too.</li>
  * <li>{@link #close()} closes the subscriptions in parallel, then the transport, then an own executor,
  * all within one shutdown timeout.</li>
@@ -86,8 +88,8 @@ public abstract class AbstractEventBus implements EventBus {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	/** Registry key (group and topics in sorted order) to the id of the subscription that holds it. */
-	private final Map<String, String> reservedIds = new ConcurrentHashMap<>();
+	/** (group, topic) to the id of the subscription that reads that topic for that group. */
+	private final Map<GroupTopic, String> reservedIds = new ConcurrentHashMap<>();
 
 	private final Map<String, AbstractSubscription> subscriptions = new ConcurrentHashMap<>();
 
@@ -213,11 +215,7 @@ public abstract class AbstractEventBus implements EventBus {
 					"cannot subscribe to " + names + ": the " + this.transport + " event bus is closed");
 		}
 		String id = options.group() + "/" + String.join(",", names);
-		String key = registryKey(options.group(), names);
-		String existing = this.reservedIds.putIfAbsent(key, id);
-		if (existing != null) {
-			throw new DuplicateSubscriptionException(this.transport, existing);
-		}
+		reserve(options.group(), names, id);
 		AbstractSubscription subscription;
 		try {
 			SubscriptionDispatcher<T> dispatcher = new SubscriptionDispatcher<>(this.transport, id, payloadType,
@@ -228,7 +226,7 @@ public abstract class AbstractEventBus implements EventBus {
 					this.settings.shutdownTimeout(), this::forget));
 		}
 		catch (RuntimeException | Error ex) {
-			this.reservedIds.remove(key, id);
+			release(options.group(), names, id);
 			throw ex;
 		}
 		this.subscriptions.put(id, subscription);
@@ -240,11 +238,29 @@ public abstract class AbstractEventBus implements EventBus {
 		return subscription;
 	}
 
-	/** The duplicate rule compares the set of topics: [a, b] and [b, a] are the same subscription. */
-	private static String registryKey(String group, List<String> topics) {
-		List<String> sorted = new ArrayList<>(topics);
-		Collections.sort(sorted);
-		return group + "/" + String.join(",", sorted);
+	/**
+	 * The duplicate rule: reserves every (group, topic) of a new subscription, or none of them when one
+	 * is held by another subscription already.
+	 */
+	private void reserve(String group, List<String> topics, String id) {
+		List<String> reserved = new ArrayList<>(topics.size());
+		for (String topic : topics) {
+			String existing = this.reservedIds.putIfAbsent(new GroupTopic(group, topic), id);
+			if (existing != null) {
+				release(group, reserved, id);
+				throw new DuplicateSubscriptionException(this.transport, existing, group, topic);
+			}
+			reserved.add(topic);
+		}
+	}
+
+	private void release(String group, List<String> topics, String id) {
+		for (String topic : topics) {
+			this.reservedIds.remove(new GroupTopic(group, topic), id);
+		}
+	}
+
+	private record GroupTopic(String group, String topic) {
 	}
 
 	private static void requireArgument(@Nullable Object value, String name) {
@@ -268,7 +284,7 @@ public abstract class AbstractEventBus implements EventBus {
 
 	private void forget(AbstractSubscription subscription) {
 		if (this.subscriptions.remove(subscription.id(), subscription)) {
-			this.reservedIds.remove(registryKey(subscription.group(), subscription.topics()), subscription.id());
+			release(subscription.group(), subscription.topics(), subscription.id());
 		}
 		try {
 			this.settings.observer().subscriptionClosed(this.transport, subscription);

@@ -64,10 +64,10 @@ public final class EventHandlerSubscriptions implements SmartLifecycle {
 					closeAll();
 					EventHandlerMethod first = subscribedBy.get(ex.subscriptionId());
 					throw new InvalidEventHandlerException(method.method(),
-							"it subscribes group '" + method.options().group() + "' to " + method.topics()
-									+ " like " + ((first != null) ? first.description() : "another subscription")
+							"it subscribes group '" + ex.group() + "' to topic '" + ex.topic() + "' like "
+									+ ((first != null) ? first.description() : "another subscription")
 									+ " (subscription '" + ex.subscriptionId() + "'); one group gets each event once, "
-									+ "so two handlers of one group and topics would each see only part of them",
+									+ "so two handlers of one group and topic would each see only part of them",
 							"Merge the two methods into one, or give one of them another group "
 									+ "(@EventHandler(group = ...)) so that each gets every event");
 				}

@@ -38,7 +38,7 @@ class DuplicateEventHandlerTests {
 			assertThat(analysis.getDescription()).contains("SameGroupInOneBean.first(Placed)")
 				.contains("SameGroupInOneBean.second(Placed)")
 				.contains("group 'billing'")
-				.contains("[dup-orders]");
+				.contains("topic 'dup-orders'");
 			assertThat(analysis.getAction()).contains("@EventHandler(group = ...)");
 		});
 	}
