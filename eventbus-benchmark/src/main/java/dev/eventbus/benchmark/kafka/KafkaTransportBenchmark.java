@@ -595,6 +595,8 @@ public final class KafkaTransportBenchmark {
 			try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
 					KafkaClientFactories.consumerConfig(options, "raw-latency-" + System.nanoTime()))) {
 				consumer.subscribe(List.of(topic));
+				long commitInterval = options.consumer().commitInterval().toNanos();
+				long lastCommit = System.nanoTime();
 				while (!stop.get()) {
 					ConsumerRecords<String, byte[]> records = consumer.poll(options.consumer().pollTimeout());
 					long now = System.nanoTime();
@@ -608,8 +610,10 @@ public final class KafkaTransportBenchmark {
 							received.countDown();
 						}
 					}
-					if (!records.isEmpty()) {
+					// the bus's commit cadence (commit-interval), not one commit request per poll
+					if (System.nanoTime() - lastCommit >= commitInterval) {
 						consumer.commitAsync();
+						lastCommit = System.nanoTime();
 					}
 				}
 			}
