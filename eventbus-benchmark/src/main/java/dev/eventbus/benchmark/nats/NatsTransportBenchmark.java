@@ -1,6 +1,8 @@
 package dev.eventbus.benchmark.nats;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -182,7 +184,7 @@ public final class NatsTransportBenchmark {
 
 	private static String load() {
 		try {
-			return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+			return Files.readString(Path.of("/proc/loadavg")).trim();
 		}
 		catch (Exception ex) {
 			return "n/a";
