@@ -1,5 +1,6 @@
 package dev.eventbus.benchmark.kafka;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,12 +28,16 @@ import dev.eventbus.core.codec.HeaderStyle;
 import dev.eventbus.core.codec.JsonPayloadCodec;
 import dev.eventbus.core.codec.WireMessage;
 import dev.eventbus.core.kafka.KafkaClientFactories;
+import dev.eventbus.core.kafka.KafkaCompression;
+import dev.eventbus.core.kafka.KafkaConsumerOptions;
 import dev.eventbus.core.kafka.KafkaEventBus;
 import dev.eventbus.core.kafka.KafkaOptions;
 import dev.eventbus.core.kafka.KafkaProducerOptions;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -54,7 +61,7 @@ import org.springframework.kafka.listener.MessageListener;
  * </pre>
  *
  * {@code scale} (default 1.0) multiplies the message counts; {@code sections} (default
- * {@code publish,consume,slow,seed}) picks the benchmarks to run.
+ * {@code publish,consume,slow,seed,latency}) picks the benchmarks to run.
  */
 public final class KafkaTransportBenchmark {
 
@@ -77,7 +84,7 @@ public final class KafkaTransportBenchmark {
 	public static void main(String[] args) throws Exception {
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
 		double scale = (args.length > 0) ? Double.parseDouble(args[0]) : 1.0;
-		List<String> sections = List.of(((args.length > 1) ? args[1] : "publish,consume,slow,seed").split(","));
+		List<String> sections = List.of(((args.length > 1) ? args[1] : "publish,consume,slow,seed,latency").split(","));
 		KafkaBenchmarkBroker broker = KafkaBenchmarkBroker.start(PARTITIONS);
 		String loadBefore = load();
 		KafkaTransportBenchmark benchmark = new KafkaTransportBenchmark(broker, scale);
@@ -93,6 +100,9 @@ public final class KafkaTransportBenchmark {
 			}
 			if (sections.contains("seed")) {
 				benchmark.seedScenario();
+			}
+			if (sections.contains("latency")) {
+				benchmark.latency();
 			}
 		}
 		finally {
@@ -510,6 +520,214 @@ public final class KafkaTransportBenchmark {
 
 	/** About 40 bytes of JSON: {"seq":3,"orderId":"order-123"}. */
 	public record SeedPayload(int seq, String orderId) {
+	}
+
+	// ------------------------------------------------------------------ 5. end-to-end latency, low-latency scenario
+
+	/**
+	 * End-to-end latency at 1,000 msg/s with the client settings of {@code eventbus.scenario=low-latency}:
+	 * a raw {@code KafkaProducer} + poll loop against the bus, three alternating rounds on fresh topics
+	 * (12 partitions, 1,000 keys, 1 KiB payloads carrying the {@code System.nanoTime()} of the send).
+	 * Rounds run raw then bus, bus then raw, raw then bus. Latency is the poll loop's (raw) or the
+	 * handler's (bus) receive time minus that send time; "ack" is the send call to the producer's
+	 * acknowledgement on the same clock.
+	 */
+	private void latency() throws Exception {
+		int n = count(5_000);
+		KafkaOptions options = lowLatencyOptions();
+		// warm-up of both paths (JIT, connections, group coordinator), results discarded
+		rawLatency(options, count(1_000));
+		busLatency(options, count(1_000));
+		List<LatencyRound> raw = new ArrayList<>();
+		List<LatencyRound> bus = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			// the order alternates too: the first of a pair measured slower p50s in either order
+			if (round % 2 == 0) {
+				raw.add(rawLatency(options, n));
+				bus.add(busLatency(options, n));
+			}
+			else {
+				bus.add(busLatency(options, n));
+				raw.add(rawLatency(options, n));
+			}
+			System.out.printf(Locale.ROOT, "  latency round %d: raw %s; bus %s%n", round, raw.get(round),
+					bus.get(round));
+		}
+		double[] rawMedian = LatencyRound.median(raw);
+		double[] busMedian = LatencyRound.median(bus);
+		latencyRow("raw KafkaProducer + poll loop (same client config)", rawMedian, n, "");
+		latencyRow("bus, key-ordered, low-latency preset values", busMedian, n,
+				String.format(Locale.ROOT, "p99 %.2f× raw", busMedian[1] / rawMedian[1]));
+	}
+
+	/**
+	 * The values {@code ScenarioPresets} (starter) sets for {@code eventbus.scenario=low-latency}, built with the
+	 * core builders; keep them in step with it. The raw clients get the same client configuration from
+	 * {@link KafkaClientFactories}.
+	 */
+	private KafkaOptions lowLatencyOptions() {
+		return options().toBuilder()
+			.producer(KafkaProducerOptions.builder()
+				.compression(KafkaCompression.NONE)
+				.flushFrequency(Duration.ZERO)
+				.flushMessages(0)
+				.flushBytes(16 * 1024)
+				.acks("1")
+				.idempotence(false)
+				.maxInFlight(1)
+				.build())
+			.consumer(KafkaConsumerOptions.builder()
+				.fetchMinBytes(1)
+				.fetchMaxWait(Duration.ofMillis(10))
+				.pollTimeout(Duration.ofMillis(20))
+				.build())
+			.build();
+	}
+
+	private void latencyRow(String variant, double[] median, int n, String note) {
+		String line = String.format(Locale.ROOT,
+				"| end-to-end latency at 1,000 msg/s, low-latency preset | %s | p50 %.2f / p99 %.2f / p99.9 %.2f ms | "
+						+ "median of 3 rounds of %d; ack p50 %.2f / p99 %.2f ms%s |",
+				variant, median[0], median[1], median[2], n, median[3], median[4], note.isEmpty() ? "" : "; " + note);
+		System.out.println(line);
+		this.rows.add(line);
+	}
+
+	private LatencyRound rawLatency(KafkaOptions options, int n) throws Exception {
+		String topic = topic("latency-raw", PARTITIONS);
+		LatencyRound round = new LatencyRound();
+		CountDownLatch warm = new CountDownLatch(1);
+		CountDownLatch received = new CountDownLatch(n);
+		AtomicBoolean stop = new AtomicBoolean();
+		Thread poller = new Thread(() -> {
+			try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+					KafkaClientFactories.consumerConfig(options, "raw-latency-" + System.nanoTime()))) {
+				consumer.subscribe(List.of(topic));
+				long commitInterval = options.consumer().commitInterval().toNanos();
+				long lastCommit = System.nanoTime();
+				while (!stop.get()) {
+					ConsumerRecords<String, byte[]> records = consumer.poll(options.consumer().pollTimeout());
+					long now = System.nanoTime();
+					for (var record : records) {
+						long sent = ByteBuffer.wrap(record.value()).getLong();
+						if (sent == 0) {
+							warm.countDown();
+						}
+						else {
+							round.endToEnd.recordValue(Math.max(0, now - sent));
+							received.countDown();
+						}
+					}
+					// the bus's commit cadence (commit-interval), not one commit request per poll
+					if (System.nanoTime() - lastCommit >= commitInterval) {
+						consumer.commitAsync();
+						lastCommit = System.nanoTime();
+					}
+				}
+			}
+		}, "raw-latency-poller");
+		poller.start();
+		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientFactories.producerConfig(options))) {
+			producer.send(new ProducerRecord<>(topic, "warm", new byte[1024]));
+			await(warm, "raw latency warm-up record");
+			paced(n, (i) -> {
+				byte[] payload = new byte[1024];
+				long sent = System.nanoTime();
+				ByteBuffer.wrap(payload).putLong(sent);
+				producer.send(new ProducerRecord<>(topic, "key-" + (i % 1000), payload),
+						(metadata, error) -> round.ack.recordValue(Math.max(0, System.nanoTime() - sent)));
+			});
+			await(received, "raw latency");
+		}
+		finally {
+			stop.set(true);
+			poller.join(10_000);
+		}
+		return round;
+	}
+
+	private LatencyRound busLatency(KafkaOptions options, int n) throws Exception {
+		String topic = topic("latency-bus", PARTITIONS);
+		LatencyRound round = new LatencyRound();
+		CountDownLatch warm = new CountDownLatch(1);
+		CountDownLatch received = new CountDownLatch(n);
+		try (KafkaEventBus bus = KafkaEventBus.builder(options).build()) {
+			Subscription subscription = bus.subscribe(topic, byte[].class,
+					SubscriptionOptions.of("bus-latency-" + System.nanoTime()), (envelope, context) -> {
+						long now = System.nanoTime();
+						long sent = ByteBuffer.wrap(envelope.payload()).getLong();
+						if (sent == 0) {
+							warm.countDown();
+						}
+						else {
+							round.endToEnd.recordValue(Math.max(0, now - sent));
+							received.countDown();
+						}
+					});
+			bus.publish(topic, Envelope.of("warm", "Warm", new byte[1024]));
+			await(warm, "bus latency warm-up event");
+			paced(n, (i) -> {
+				byte[] payload = new byte[1024];
+				long sent = System.nanoTime();
+				ByteBuffer.wrap(payload).putLong(sent);
+				bus.publish(topic, Envelope.of("key-" + (i % 1000), "Lat", payload))
+					.whenComplete((receipt, error) -> round.ack.recordValue(Math.max(0, System.nanoTime() - sent)));
+			});
+			await(received, "bus latency");
+			subscription.close();
+		}
+		return round;
+	}
+
+	/** Sends {@code n} records at 1,000 per second on the calling thread. */
+	private static void paced(int n, IntConsumer step) throws InterruptedException {
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			long due = start + i * 1_000_000L;
+			long wait;
+			while ((wait = due - System.nanoTime()) > 0) {
+				TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000));
+			}
+			step.accept(i);
+		}
+	}
+
+	/** One latency round: end to end and send-to-acknowledgement, in nanoseconds (HdrHistogram, 3 digits). */
+	private static final class LatencyRound {
+
+		final Histogram endToEnd = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+
+		final Histogram ack = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
+
+		double[] millis() {
+			return new double[] { ms(this.endToEnd, 50), ms(this.endToEnd, 99), ms(this.endToEnd, 99.9),
+					ms(this.ack, 50), ms(this.ack, 99) };
+		}
+
+		/** @return per figure (p50, p99, p99.9, ack p50, ack p99) the median over the rounds, in ms */
+		static double[] median(List<LatencyRound> rounds) {
+			double[] median = new double[5];
+			for (int figure = 0; figure < median.length; figure++) {
+				List<Double> values = new ArrayList<>();
+				for (LatencyRound round : rounds) {
+					values.add(round.millis()[figure]);
+				}
+				median[figure] = KafkaTransportBenchmark.median(values);
+			}
+			return median;
+		}
+
+		private static double ms(Histogram histogram, double percentile) {
+			return histogram.getValueAtPercentile(percentile) / 1e6;
+		}
+
+		@Override
+		public String toString() {
+			double[] ms = millis();
+			return String.format(Locale.ROOT, "p50/p99/p99.9 %.2f/%.2f/%.2f ms (ack p50/p99 %.2f/%.2f ms, %d samples)",
+					ms[0], ms[1], ms[2], ms[3], ms[4], this.endToEnd.getTotalCount());
+		}
+
 	}
 
 	// ------------------------------------------------------------------ helpers

@@ -1,6 +1,8 @@
 package dev.eventbus.benchmark.nats;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +26,7 @@ import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import dev.eventbus.core.nats.NatsConsumerOptions;
 import dev.eventbus.core.nats.NatsEventBus;
 import dev.eventbus.core.nats.NatsOptions;
+import dev.eventbus.core.nats.NatsPublishOptions;
 import dev.eventbus.core.nats.NatsStreamOptions;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -39,6 +42,8 @@ import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * End-to-end harness: the NATS JetStream transport side by side with raw jnats, against the same
@@ -46,10 +51,11 @@ import io.nats.client.impl.Headers;
  *
  * <pre>
  * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.nats.NatsTransportBenchmark \
- *     [nats://127.0.0.1:4222] [scale]
+ *     [nats://127.0.0.1:4222] [scale] [latency]
  * </pre>
  * {@code scale} multiplies the message counts (default 1.0). Throughput rounds alternate bus and raw
- * and keep the best of each; latency rounds alternate and report the median round.
+ * and keep the best of each; latency rounds alternate and report the median round. A third argument
+ * {@code latency} runs the latency section alone.
  */
 public final class NatsTransportBenchmark {
 
@@ -80,7 +86,12 @@ public final class NatsTransportBenchmark {
 		double scale = (args.length > 1) ? Double.parseDouble(args[1]) : 1.0;
 		NatsTransportBenchmark benchmark = new NatsTransportBenchmark(url, scale);
 		try {
-			benchmark.run();
+			if (args.length > 2 && args[2].equals("latency")) {
+				benchmark.latency();
+			}
+			else {
+				benchmark.run();
+			}
 		}
 		finally {
 			benchmark.raw.close();
@@ -125,27 +136,59 @@ public final class NatsTransportBenchmark {
 		double busSlow = slowBus(slowCount);
 		report("1 ms handler, 10,000 keys", busSlow, rawSlow, "msg/s");
 
-		// Three alternating rounds of 5,000 samples; the median round of each (a single scheduler stall
-		// of a loaded machine delays hundreds of consecutive messages and would decide a single p99).
-		long[][] rawRounds = new long[3][];
-		long[][] busRounds = new long[3][];
-		for (int round = 0; round < 3; round++) {
-			rawRounds[round] = latencyRaw(count(5_000));
-			busRounds[round] = latencyBus(count(5_000));
-			System.out.printf(Locale.ROOT, "  latency round %d p50/p99: bus %.2f/%.2f ms, raw %.2f/%.2f ms%n", round,
-					busRounds[round][0] / 1e6, busRounds[round][1] / 1e6, rawRounds[round][0] / 1e6,
-					rawRounds[round][1] / 1e6);
-		}
-		long[] rawLatency = median(rawRounds);
-		long[] busLatency = median(busRounds);
-		System.out.printf(Locale.ROOT, "latency @1000 msg/s p50: bus %.2f ms, raw %.2f ms%n", busLatency[0] / 1e6,
-				rawLatency[0] / 1e6);
-		System.out.printf(Locale.ROOT, "latency @1000 msg/s p99: bus %.2f ms, raw %.2f ms, ratio %.2f%n",
-				busLatency[1] / 1e6, rawLatency[1] / 1e6, (double) busLatency[1] / rawLatency[1]);
+		latency();
 
 		double seed = seedScenario(10_000, 1_000);
 		System.out.printf(Locale.ROOT, "seed scenario (10,000 envelopes, 1,000 aggregates): bus %.0f msg/s "
 				+ "(seed: 387.70 msg/s plain, 322 msg/s envelope)%n", seed);
+	}
+
+	/**
+	 * Three alternating rounds of 5,000 samples at 1,000 msg/s, with the values of
+	 * {@code eventbus.scenario=low-latency} on both sides; the median round of each figure (a single
+	 * scheduler stall of a loaded machine delays hundreds of consecutive messages and would decide a
+	 * single p99).
+	 */
+	private void latency() throws Exception {
+		System.out.printf(Locale.ROOT, "latency: load average %s%n", load());
+		// Warm-up of both paths (JIT), results discarded.
+		latencyRaw(count(1_000));
+		latencyBus(count(1_000));
+		List<double[]> rawRounds = new ArrayList<>();
+		List<double[]> busRounds = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			// the order alternates too (raw first, bus first, raw first), as the Kafka harness does
+			if (round % 2 == 0) {
+				rawRounds.add(latencyRaw(count(5_000)));
+				busRounds.add(latencyBus(count(5_000)));
+			}
+			else {
+				busRounds.add(latencyBus(count(5_000)));
+				rawRounds.add(latencyRaw(count(5_000)));
+			}
+			System.out.printf(Locale.ROOT,
+					"  latency round %d p50/p99/p99.9: bus %.2f/%.2f/%.2f ms, raw %.2f/%.2f/%.2f ms, p99 ratio %.2f%n",
+					round, busRounds.get(round)[0], busRounds.get(round)[1], busRounds.get(round)[2],
+					rawRounds.get(round)[0], rawRounds.get(round)[1], rawRounds.get(round)[2],
+					busRounds.get(round)[1] / rawRounds.get(round)[1]);
+		}
+		double[] rawLatency = median(rawRounds);
+		double[] busLatency = median(busRounds);
+		System.out.printf(Locale.ROOT, "latency @1000 msg/s p50: bus %.2f ms, raw %.2f ms%n", busLatency[0],
+				rawLatency[0]);
+		System.out.printf(Locale.ROOT, "latency @1000 msg/s p99: bus %.2f ms, raw %.2f ms, ratio %.2f%n",
+				busLatency[1], rawLatency[1], busLatency[1] / rawLatency[1]);
+		System.out.printf(Locale.ROOT, "latency @1000 msg/s p99.9: bus %.2f ms, raw %.2f ms; load average %s%n",
+				busLatency[2], rawLatency[2], load());
+	}
+
+	private static String load() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).trim();
+		}
+		catch (Exception ex) {
+			return "n/a";
+		}
 	}
 
 	private static void report(String name, double bus, double raw, String unit) {
@@ -380,9 +423,17 @@ public final class NatsTransportBenchmark {
 		}
 	}
 
-	// ---- latency at 1,000 msg/s
+	// ---- latency at 1,000 msg/s, eventbus.scenario=low-latency
 
-	private long[] latencyRaw(int n) throws Exception {
+	/** {@code ScenarioPresets} (starter), {@code low-latency}: pull batch 32, expiry 100 ms; keep in step with it. */
+	private static final int LOW_LATENCY_PULL_BATCH = 32;
+
+	private static final Duration LOW_LATENCY_PULL_EXPIRY = Duration.ofMillis(100);
+
+	/** {@code low-latency}: 256 un-acknowledged publishes (the raw side bounds its own the same way). */
+	private static final int LOW_LATENCY_MAX_IN_FLIGHT = 256;
+
+	private double[] latencyRaw(int n) throws Exception {
 		String subject = freshTopic("raw-lat");
 		createStream(subject);
 		String stream = NatsStreamOptions.streamName(subject);
@@ -391,19 +442,19 @@ public final class NatsTransportBenchmark {
 			.filterSubject(subject)
 			.ackPolicy(AckPolicy.Explicit)
 			.build());
-		long[] latencies = new long[n];
+		Histogram latencies = new Histogram(TimeUnit.MINUTES.toNanos(5), 3);
 		AtomicInteger received = new AtomicInteger();
 		Thread consumer = new Thread(() -> {
 			try {
 				JetStreamSubscription sub = this.rawJs.subscribe(subject, PullSubscribeOptions.bind(stream, "raw-lat"));
 				while (received.get() < n) {
-					Iterator<Message> messages = sub.iterate(NatsConsumerOptions.DEFAULT_PULL_BATCH_SIZE,
-							NatsConsumerOptions.DEFAULT_PULL_EXPIRY);
+					Iterator<Message> messages = sub.iterate(LOW_LATENCY_PULL_BATCH, LOW_LATENCY_PULL_EXPIRY);
 					while (messages.hasNext()) {
 						Message message = messages.next();
 						long sent = ByteBuffer.wrap(message.getData()).getLong();
 						message.ack();
-						latencies[received.getAndIncrement()] = System.nanoTime() - sent;
+						latencies.recordValue(Math.max(0, System.nanoTime() - sent));
+						received.incrementAndGet();
 					}
 				}
 				sub.unsubscribe();
@@ -413,29 +464,39 @@ public final class NatsTransportBenchmark {
 			}
 		}, "raw-latency-consumer");
 		consumer.start();
+		Semaphore window = new Semaphore(LOW_LATENCY_MAX_IN_FLIGHT);
 		paced(n, (i) -> {
 			byte[] payload = new byte[PAYLOAD_SIZE];
 			ByteBuffer.wrap(payload).putLong(System.nanoTime());
-			this.rawJs.publishAsync(subject, payload);
+			window.acquire();
+			this.rawJs.publishAsync(subject, payload).whenComplete((ack, error) -> window.release());
 		});
 		consumer.join(120_000);
 		deleteStream(subject);
-		return percentiles(latencies, received.get());
+		return millis(latencies);
 	}
 
-	private long[] latencyBus(int n) throws Exception {
+	private double[] latencyBus(int n) throws Exception {
 		KeyedExecutor executor = executor(KeyedExecutorOptions.DEFAULT_WORKERS);
-		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+		NatsOptions options = NatsOptions.builder()
+			.servers(this.url)
+			.publish(NatsPublishOptions.builder().maxInFlight(LOW_LATENCY_MAX_IN_FLIGHT).build())
+			.consumer(NatsConsumerOptions.builder()
+				.pullBatchSize(LOW_LATENCY_PULL_BATCH)
+				.pullExpiry(LOW_LATENCY_PULL_EXPIRY)
+				.build())
+			.stream(NatsStreamOptions.builder().storage(NatsStreamOptions.Storage.FILE).build())
+			.build();
+		try (NatsEventBus bus = NatsEventBus.builder(options).executor(executor).source("benchmark").build()) {
 			String topic = freshTopic("bus-lat");
-			long[] latencies = new long[n];
-			AtomicInteger received = new AtomicInteger();
+			Histogram latencies = new ConcurrentHistogram(TimeUnit.MINUTES.toNanos(5), 3);
 			bus.publish(topic, Envelope.of("warm", "Warm", new byte[8])).join();
 			CountDownLatch done = new CountDownLatch(n);
 			Subscription subscription = bus.subscribe(topic, byte[].class, SubscriptionOptions.of("bench"),
 					(envelope, context) -> {
 						if (envelope.eventType().equals("Lat")) {
 							long sent = ByteBuffer.wrap(envelope.payload()).getLong();
-							latencies[received.getAndIncrement()] = System.nanoTime() - sent;
+							latencies.recordValue(Math.max(0, System.nanoTime() - sent));
 							done.countDown();
 						}
 					});
@@ -447,7 +508,7 @@ public final class NatsTransportBenchmark {
 			done.await(120, TimeUnit.SECONDS);
 			subscription.close();
 			deleteStream(topic);
-			return percentiles(latencies, received.get());
+			return millis(latencies);
 		}
 		finally {
 			executor.shutdown(Duration.ofSeconds(5));
@@ -472,22 +533,24 @@ public final class NatsTransportBenchmark {
 		}
 	}
 
-	private static long[] median(long[][] rounds) {
-		long[] p50 = new long[rounds.length];
-		long[] p99 = new long[rounds.length];
-		for (int i = 0; i < rounds.length; i++) {
-			p50[i] = rounds[i][0];
-			p99[i] = rounds[i][1];
-		}
-		Arrays.sort(p50);
-		Arrays.sort(p99);
-		return new long[] { p50[rounds.length / 2], p99[rounds.length / 2] };
+	/** @return p50, p99, p99.9 in milliseconds */
+	private static double[] millis(Histogram latencies) {
+		return new double[] { latencies.getValueAtPercentile(50) / 1e6, latencies.getValueAtPercentile(99) / 1e6,
+				latencies.getValueAtPercentile(99.9) / 1e6 };
 	}
 
-	private static long[] percentiles(long[] latencies, int count) {
-		long[] sorted = Arrays.copyOf(latencies, count);
-		Arrays.sort(sorted);
-		return new long[] { sorted[(int) (count * 0.50)], sorted[Math.min(count - 1, (int) (count * 0.99))] };
+	/** @return per figure the median over the rounds */
+	private static double[] median(List<double[]> rounds) {
+		double[] median = new double[rounds.get(0).length];
+		for (int figure = 0; figure < median.length; figure++) {
+			double[] values = new double[rounds.size()];
+			for (int i = 0; i < values.length; i++) {
+				values[i] = rounds.get(i)[figure];
+			}
+			Arrays.sort(values);
+			median[figure] = values[values.length / 2];
+		}
+		return median;
 	}
 
 	// ---- the seed's scenario
