@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.eventbus.core.api.Envelope;
+import dev.eventbus.core.api.EventIds;
 import dev.eventbus.core.api.PublishReceipt;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
@@ -51,11 +52,12 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp eventbus-benchmark/target/benchmarks.jar dev.eventbus.benchmark.nats.NatsTransportBenchmark \
- *     [nats://127.0.0.1:4222] [scale] [latency]
+ *     [nats://127.0.0.1:4222] [scale] [publish|latency]
  * </pre>
- * {@code scale} multiplies the message counts (default 1.0). Throughput rounds alternate bus and raw
- * and keep the best of each; latency rounds alternate and report the median round. A third argument
- * {@code latency} runs the latency section alone.
+ * {@code scale} multiplies the message counts (default 1.0); a third argument {@code publish} or
+ * {@code latency} runs that section alone. Publish rounds rotate the order of the three sides and
+ * report medians; consume rounds alternate bus and raw and keep the best of each; latency rounds
+ * alternate and report the median round.
  */
 public final class NatsTransportBenchmark {
 
@@ -73,9 +75,12 @@ public final class NatsTransportBenchmark {
 
 	private final JetStreamManagement jsm;
 
-	private NatsTransportBenchmark(String url, double scale) throws Exception {
+	private final boolean publishOnly;
+
+	private NatsTransportBenchmark(String url, double scale, boolean publishOnly) throws Exception {
 		this.url = url;
 		this.scale = scale;
+		this.publishOnly = publishOnly;
 		this.raw = Nats.connect(new Options.Builder().server(url).maxMessagesInOutgoingQueue(16_384).build());
 		this.rawJs = this.raw.jetStream();
 		this.jsm = this.raw.jetStreamManagement();
@@ -84,7 +89,8 @@ public final class NatsTransportBenchmark {
 	public static void main(String[] args) throws Exception {
 		String url = (args.length > 0) ? args[0] : "nats://127.0.0.1:4222";
 		double scale = (args.length > 1) ? Double.parseDouble(args[1]) : 1.0;
-		NatsTransportBenchmark benchmark = new NatsTransportBenchmark(url, scale);
+		boolean publishOnly = (args.length > 2) && "publish".equals(args[2]);
+		NatsTransportBenchmark benchmark = new NatsTransportBenchmark(url, scale, publishOnly);
 		try {
 			if (args.length > 2 && args[2].equals("latency")) {
 				benchmark.latency();
@@ -106,21 +112,10 @@ public final class NatsTransportBenchmark {
 	private void run() throws Exception {
 		System.out.printf(Locale.ROOT, "server %s, jnats %s, %d cores%n", this.url, Nats.CLIENT_VERSION,
 				Runtime.getRuntime().availableProcessors());
-		// Warm-up of both paths (JIT), results discarded.
-		publishRaw(count(20_000));
-		publishBus(count(20_000));
-
-		// Alternate bus and raw and keep the best of each, to damp the noise of a shared machine.
-		double rawPublish = 0;
-		double busPublish = 0;
-		double rawHeaders = 0;
-		for (int round = 0; round < 3; round++) {
-			rawPublish = Math.max(rawPublish, publishRaw(count(100_000)));
-			busPublish = Math.max(busPublish, publishBus(count(100_000)));
-			rawHeaders = Math.max(rawHeaders, publishRaw(count(100_000), true));
+		publishSection();
+		if (this.publishOnly) {
+			return;
 		}
-		report("publish 1 KiB", busPublish, rawPublish, "msg/s");
-		report("publish 1 KiB vs raw with the same headers and Nats-Msg-Id", busPublish, rawHeaders, "msg/s");
 
 		int consumeCount = count(100_000);
 		double rawConsume = 0;
@@ -239,13 +234,69 @@ public final class NatsTransportBenchmark {
 
 	// ---- publish
 
-	private double publishRaw(int n) throws Exception {
-		return publishRaw(n, false);
+	private static final int PUBLISH_ROUNDS = 6;
+
+	/**
+	 * Raw {@code publishAsync}, the bus, and raw with the bus's headers, each in every round, in an
+	 * order that rotates from round to round (each side comes first, second and third equally often:
+	 * none always follows the previous side's stream deletion or GC), on connections opened before
+	 * the rounds and warmed up; the figures are the medians of the rounds, the ratio the median of
+	 * the rounds' ratios (both sides of a ratio ran seconds apart).
+	 */
+	private void publishSection() throws Exception {
+		KeyedExecutor executor = executor(4);
+		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
+			// warm-up of the three paths (JIT), results discarded
+			for (int i = 0; i < 2; i++) {
+				publishRaw(count(20_000), false);
+				publishBus(bus, count(20_000));
+				publishRaw(count(20_000), true);
+			}
+			int n = count(100_000);
+			double[] raw = new double[PUBLISH_ROUNDS];
+			double[] busRate = new double[PUBLISH_ROUNDS];
+			double[] rawHeaders = new double[PUBLISH_ROUNDS];
+			double[] ratio = new double[PUBLISH_ROUNDS];
+			double[] ratioHeaders = new double[PUBLISH_ROUNDS];
+			for (int round = 0; round < PUBLISH_ROUNDS; round++) {
+				for (int step = 0; step < 3; step++) {
+					switch ((round + step) % 3) {
+						case 0 -> raw[round] = publishRaw(n, false);
+						case 1 -> busRate[round] = publishBus(bus, n);
+						default -> rawHeaders[round] = publishRaw(n, true);
+					}
+				}
+				ratio[round] = busRate[round] / raw[round];
+				ratioHeaders[round] = busRate[round] / rawHeaders[round];
+				System.out.printf(Locale.ROOT,
+						"  publish round %d: bus %.0f, raw %.0f, raw with headers %.0f msg/s; ratios %.2f, %.2f%n", round,
+						busRate[round], raw[round], rawHeaders[round], ratio[round], ratioHeaders[round]);
+			}
+			reportMedian("publish 1 KiB", busRate, raw, ratio);
+			reportMedian("publish 1 KiB vs raw with the same headers and Nats-Msg-Id", busRate, rawHeaders, ratioHeaders);
+		}
+		finally {
+			executor.shutdown(Duration.ofSeconds(5));
+		}
+	}
+
+	private static void reportMedian(String name, double[] bus, double[] raw, double[] ratios) {
+		double[] sorted = ratios.clone();
+		Arrays.sort(sorted);
+		System.out.printf(Locale.ROOT, "%s: bus %.0f msg/s, raw %.0f msg/s, ratio %.2f (median of %d rounds, %.2f-%.2f)%n",
+				name, median(bus), median(raw), median(ratios), ratios.length, sorted[0], sorted[sorted.length - 1]);
+	}
+
+	private static double median(double[] values) {
+		double[] sorted = values.clone();
+		Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	/**
 	 * @param withHeaders whether to send what the bus sends besides the payload: {@code Nats-Msg-Id}
-	 * (server-side de-duplication) and the CloudEvents headers
+	 * (server-side de-duplication) and the CloudEvents headers, ids from the bus's generator
 	 */
 	private double publishRaw(int n, boolean withHeaders) throws Exception {
 		String subject = freshTopic("raw-pub");
@@ -258,16 +309,16 @@ public final class NatsTransportBenchmark {
 			window.acquire();
 			Headers headers = null;
 			if (withHeaders) {
-				String id = UUID.randomUUID().toString();
-				headers = new Headers().add("ce-specversion", "1.0")
-					.add("ce-id", id)
-					.add("ce-type", "Bench")
-					.add("ce-source", "benchmark")
-					.add("ce-time", "2026-01-01T00:00:00.000Z")
-					.add("ce-subject", "key-" + (i % 1000))
-					.add("ce-eventversion", "1")
-					.add("content-type", "application/json")
-					.add("Nats-Msg-Id", id);
+				String id = EventIds.next();
+				headers = new Headers().put("ce-specversion", "1.0")
+					.put("ce-id", id)
+					.put("ce-type", "Bench")
+					.put("ce-source", "benchmark")
+					.put("ce-time", "2026-01-01T00:00:00.000Z")
+					.put("ce-subject", "key-" + (i % 1000))
+					.put("ce-eventversion", "1")
+					.put("content-type", "application/json")
+					.put("Nats-Msg-Id", id);
 			}
 			this.rawJs.publishAsync(subject, headers, payload).whenComplete((ack, error) -> {
 				window.release();
@@ -280,26 +331,21 @@ public final class NatsTransportBenchmark {
 		return rate;
 	}
 
-	private double publishBus(int n) throws Exception {
+	/** Publishes on a bus opened (and its stream provisioned) before the clock starts. */
+	private double publishBus(NatsEventBus bus, int n) throws Exception {
 		String topic = freshTopic("bus-pub");
 		byte[] payload = payload();
-		KeyedExecutor executor = executor(4);
-		try (NatsEventBus bus = bus(executor, NatsConsumerOptions.defaults())) {
-			bus.publish(topic, Envelope.of("k", "Warm", payload)).join();
-			CountDownLatch done = new CountDownLatch(n);
-			long start = System.nanoTime();
-			for (int i = 0; i < n; i++) {
-				bus.publish(topic, Envelope.of("key-" + (i % 1000), "Bench", payload))
-					.whenComplete((receipt, error) -> done.countDown());
-			}
-			done.await();
-			double rate = n / seconds(start);
-			deleteStream(topic);
-			return rate;
+		bus.publish(topic, Envelope.of("k", "Warm", payload)).join();
+		CountDownLatch done = new CountDownLatch(n);
+		long start = System.nanoTime();
+		for (int i = 0; i < n; i++) {
+			bus.publish(topic, Envelope.of("key-" + (i % 1000), "Bench", payload))
+				.whenComplete((receipt, error) -> done.countDown());
 		}
-		finally {
-			executor.shutdown(Duration.ofSeconds(5));
-		}
+		done.await();
+		double rate = n / seconds(start);
+		deleteStream(topic);
+		return rate;
 	}
 
 	// ---- consume

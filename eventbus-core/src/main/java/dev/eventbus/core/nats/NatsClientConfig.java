@@ -144,8 +144,9 @@ final class NatsClientConfig {
 	}
 
 	/**
-	 * How often jnats fails requests (and publishes) past their timeout: a quarter of the publish
-	 * ack-timeout, between 100 ms and 1 s, so that a publish fails at most that much after it.
+	 * How often jnats fails requests past their timeout: a quarter of the publish ack-timeout, between
+	 * 100 ms and 1 s, so that a publish (a request whose timeout is the ack-timeout, see
+	 * {@link NatsPublisher}) fails at most that much after it.
 	 * @param options the bus settings
 	 * @return the interval
 	 */

@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * <li><b>Streams.</b> One stream per topic capturing subject {@code [prefix.]topic}, provisioned on
  * first publish or subscribe (see {@link NatsStreamOptions} for names and limits); dead letters go to
  * {@code [prefix.]topic.dlt} ({@link NatsOptions#deadLetterSuffix()}), which has its own stream.</li>
- * <li><b>Publish.</b> {@code publishAsync} with {@code Nats-Msg-Id} = event id (JetStream stores an
+ * <li><b>Publish.</b> A JetStream publish (the message {@code publishAsync} sends, as a request bounded
+ * by the ack-timeout) with {@code Nats-Msg-Id} = event id (JetStream stores an
  * id once per duplicate window; the receipt says {@code duplicate}) and CloudEvents {@code ce-}
  * headers; the future completes on the PubAck. Un-acknowledged publishes are bounded
  * ({@link NatsPublishOptions}).</li>
@@ -177,7 +178,7 @@ public final class NatsEventBus extends AbstractEventBus {
 		}
 		requireJetStream();
 		this.streams = new NatsStreamProvisioner(this.management, this.options.stream());
-		this.publisher = new NatsPublisher(this.jetStream, this.streams, this.options.publish(), settings.observer(),
+		this.publisher = new NatsPublisher(this.connection, this.streams, this.options.publish(), settings.observer(),
 				() -> this.monitor.status(this.connection).state());
 	}
 

@@ -3,15 +3,16 @@ package dev.eventbus.core.nats;
 import java.time.Duration;
 
 /**
- * How the NATS transport publishes: asynchronously ({@code publishAsync}) with a bounded window of
- * publishes not yet acknowledged by JetStream. jnats itself has no such bound. Immutable; build with
- * {@link #builder()}.
+ * How the NATS transport publishes: asynchronously (the message jnats' {@code publishAsync} sends, as
+ * a request bounded by {@link #ackTimeout()}) with a bounded window of publishes not yet acknowledged
+ * by JetStream. jnats itself has no such bound. Immutable; build with {@link #builder()}.
  *
  * <p>When {@link #maxInFlight()} publishes are un-acknowledged, a publisher waits at most
  * {@link #maxBlock()} for one to finish and then gets a
  * {@link dev.eventbus.core.api.PublishTimeoutException} naming the subject. A publish the server
  * does not acknowledge within {@link #ackTimeout()} (for example while the server is down) fails
- * with a {@link dev.eventbus.core.api.PublishTimeoutException}; it is never dropped silently.
+ * with a {@link dev.eventbus.core.api.PublishTimeoutException}, up to a quarter of the ack-timeout
+ * (at least 100 ms, at most 1 s) later, when jnats next cleans up its requests; never dropped silently.
  */
 public final class NatsPublishOptions {
 

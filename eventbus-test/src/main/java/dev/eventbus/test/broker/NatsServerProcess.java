@@ -203,6 +203,39 @@ public final class NatsServerProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Freezes the server (SIGSTOP): connections stay open, nothing is answered (no PubAck, no ping)
+	 * until {@link #resume()}; what a client meets when a server stalls on a loaded machine.
+	 */
+	public synchronized void pause() {
+		signal("STOP");
+	}
+
+	/** Lets a {@link #pause() paused} server run again (SIGCONT). */
+	public synchronized void resume() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		Process running = this.process;
+		if (running == null) {
+			throw new IllegalStateException("nats-server is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(running.pid())).inheritIO().start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " " + running.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("could not send SIG" + name + " to nats-server", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while sending SIG" + name + " to nats-server", ex);
+		}
+	}
+
 	/** Stops the server (SIGTERM, then SIGKILL after 10 s), keeping the store. */
 	public synchronized void stop() {
 		end(false);
@@ -220,6 +253,15 @@ public final class NatsServerProcess implements AutoCloseable {
 			return;
 		}
 		try {
+			if (!forcibly && running.isAlive()) {
+				// a paused server acts on SIGTERM only once it runs again
+				try {
+					new ProcessBuilder("kill", "-CONT", Long.toString(running.pid())).start().waitFor(10, TimeUnit.SECONDS);
+				}
+				catch (IOException ex) {
+					// SIGKILL after 10 s below ends it anyway
+				}
+			}
 			if (forcibly) {
 				running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}

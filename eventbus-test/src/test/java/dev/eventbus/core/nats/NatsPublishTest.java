@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Publishing against a real nats-server started for this class.
@@ -169,6 +170,36 @@ class NatsPublishTest {
 					.cause()
 					.isInstanceOf(PublishException.class)
 					.hasMessageContaining("not provisioned yet");
+			}
+		}
+	}
+
+	@Test
+	void publishWhoseAckIsLateButWithinAckTimeoutSucceeds() throws Exception {
+		// jnats 2.26 times a publishAsync future out after the request-cleanup-interval (1 s for
+		// ack-timeout 10 s), not after the ack-timeout: a stall of a few seconds failed the publish
+		String topic = topic();
+		try (NatsServerProcess own = NatsServerProcess.launch()) {
+			NatsOptions options = NatsOptions.builder()
+				.servers(own.url())
+				.publish(NatsPublishOptions.builder().ackTimeout(Duration.ofSeconds(10)).build())
+				.build();
+			try (NatsEventBus bus = NatsEventBus.builder(options).build()) {
+				bus.publish(topic, Envelope.of("k", "Before", "ok")).get(10, TimeUnit.SECONDS);
+				CompletableFuture<PublishReceipt> late;
+				own.pause();
+				try {
+					late = bus.publish(topic, Envelope.of("k", "During", "late"));
+					await("the late publish stays pending within its ack-timeout").during(Duration.ofSeconds(3))
+						.atMost(Duration.ofSeconds(6))
+						.until(() -> !late.isDone());
+				}
+				finally {
+					own.resume();
+				}
+				PublishReceipt receipt = late.get(10, TimeUnit.SECONDS);
+				assertThat(receipt.streamSequence()).isEqualTo(2L);
+				assertThat(bus.publishesInFlight()).isZero();
 			}
 		}
 	}
