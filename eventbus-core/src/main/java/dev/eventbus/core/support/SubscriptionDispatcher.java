@@ -367,8 +367,24 @@ public final class SubscriptionDispatcher<T> {
 		}
 	}
 
-	/** Lane key: the subscription and the aggregate, so two subscriptions never share a lane. */
+	/**
+	 * Lane key: the subscription and the aggregate, so two subscriptions never share a lane. Built and
+	 * hashed by the fetch thread for every message, so {@code equals} and {@code hashCode} are written out
+	 * (a record's generated ones go through method handles, which showed in the fetch thread's profile).
+	 */
 	private record LaneKey(String subscriptionId, String aggregateId) {
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return (other instanceof LaneKey key) && this.aggregateId.equals(key.aggregateId)
+					&& this.subscriptionId.equals(key.subscriptionId);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * this.subscriptionId.hashCode() + this.aggregateId.hashCode();
+		}
+
 	}
 
 	/**
