@@ -44,7 +44,8 @@ import org.apache.kafka.common.record.TimestampType;
  * the record-to-envelope work as a whole ({@code inbound} + {@code decode}, fresh headers per record) for
  * {@code byte[]}, {@code String} and a record payload,
  * the partition tracker's bookkeeping, and the dispatcher hand-off into a 64-worker keyed executor with
- * a no-op listener (the poll thread's CPU, and the whole process's CPU, per record).
+ * a no-op listener (the poll thread's CPU, and the whole process's CPU, per record), and the keyed
+ * executor alone with tasks that do nothing (its share of that hand-off).
  * <pre>
  * java -cp eventbus-benchmark/target/benchmarks.jar eventbus-benchmark/scripts/ConsumeStageCost.java 1000000 5
  * </pre>
@@ -182,6 +183,7 @@ public class ConsumeStageCost {
 						allocated / events));
 			}
 			handOff(codec, records, inbound, events);
+			executorAlone(records, events);
 		}
 	}
 
@@ -193,7 +195,7 @@ public class ConsumeStageCost {
 	 */
 	static void handOff(EnvelopeCodec codec, ConsumerRecord<String, byte[]>[] records, MethodHandle inbound,
 			int events) throws Throwable {
-		int n = Math.max(events / 5, 10_000);
+		int n = Math.max(events, 10_000);
 		CountDownLatch done = new CountDownLatch(n);
 		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
 		try (KeyedExecutor executor = KeyedExecutor.create(KeyedExecutorOptions.builder().workers(64).build())) {
@@ -226,6 +228,39 @@ public class ConsumeStageCost {
 		}
 		finally {
 			scheduler.shutdownNow();
+		}
+	}
+
+	/**
+	 * The keyed executor on its own, as the dispatcher uses it: {@code submitAsync} of a task whose stage
+	 * is already complete, keyed by the records' 1,000 aggregate ids, 64 workers. Prints the submitting
+	 * thread's CPU and the whole process's CPU per task: the executor's share of the hand-off.
+	 */
+	static void executorAlone(ConsumerRecord<String, byte[]>[] records, int events) throws Throwable {
+		int n = Math.max(events, 10_000);
+		CountDownLatch done = new CountDownLatch(n);
+		try (KeyedExecutor executor = KeyedExecutor.create(KeyedExecutorOptions.builder().workers(64).build())) {
+			Duration maxWait = Duration.ofSeconds(10);
+			CompletableFuture<Object> complete = CompletableFuture.completedFuture("done");
+			long cpu = THREADS.getCurrentThreadCpuTime();
+			long allocated = THREADS.getCurrentThreadAllocatedBytes();
+			long processCpu = OS.getProcessCpuTime();
+			for (int i = 0; i < n; i++) {
+				executor.submitAsync(records[i % records.length].key(), () -> {
+					done.countDown();
+					return complete;
+				}, maxWait);
+			}
+			long submitCpu = THREADS.getCurrentThreadCpuTime() - cpu;
+			long submitAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocated;
+			if (!done.await(2, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("executor run timed out: " + done.getCount() + " left");
+			}
+			processCpu = OS.getProcessCpuTime() - processCpu;
+			System.out.println(String.format("  %-66s %6.0f ns %6d B", "keyed executor alone: submitting thread",
+					(double) submitCpu / n, submitAllocated / n));
+			System.out.println(String.format("  %-66s %6.0f ns", "keyed executor alone: process CPU per task",
+					(double) processCpu / n));
 		}
 	}
 
