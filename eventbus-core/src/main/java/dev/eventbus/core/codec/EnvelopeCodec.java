@@ -79,11 +79,11 @@ public final class EnvelopeCodec {
 			TRACEPARENT, CORRELATIONID, TENANTID);
 
 	/**
-	 * Attribute names never taken as user headers: mapped here or reserved by the envelope. Compared in
-	 * place against the header name after its prefix, so the per-record scan does not cut a substring
-	 * for each of the bus's own headers.
+	 * Attribute names never taken as user headers (mapped here or reserved by the envelope), indexed by
+	 * length. Compared in place against the header name after its prefix, so the per-record scan does
+	 * not cut a substring for each of the bus's own headers, and only names of the same length are tried.
 	 */
-	private static final String[] NOT_EXTENSIONS = notExtensions();
+	private static final String[][] NOT_EXTENSIONS = notExtensions();
 
 	/** Extension names an envelope accepts as user headers (see {@link Envelope.Builder#header}). */
 	private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
@@ -314,17 +314,26 @@ public final class EnvelopeCodec {
 		return extensions;
 	}
 
-	private static String[] notExtensions() {
+	private static String[][] notExtensions() {
 		Set<String> names = new TreeSet<>(MAPPED);
 		names.addAll(Envelope.RESERVED_HEADER_NAMES);
-		return names.toArray(new String[0]);
+		int longest = names.stream().mapToInt(String::length).max().orElse(0);
+		String[][] byLength = new String[longest + 1][];
+		for (int length = 0; length <= longest; length++) {
+			int size = length;
+			byLength[length] = names.stream().filter((name) -> name.length() == size).toArray(String[]::new);
+		}
+		return byLength;
 	}
 
 	/** @return whether {@code header} from {@code start} on is one of {@link #NOT_EXTENSIONS} */
 	private static boolean isNotExtension(String header, int start) {
 		int length = header.length() - start;
-		for (String name : NOT_EXTENSIONS) {
-			if (name.length() == length && header.regionMatches(start, name, 0, length)) {
+		if (length >= NOT_EXTENSIONS.length) {
+			return false;
+		}
+		for (String name : NOT_EXTENSIONS[length]) {
+			if (header.regionMatches(start, name, 0, length)) {
 				return true;
 			}
 		}
