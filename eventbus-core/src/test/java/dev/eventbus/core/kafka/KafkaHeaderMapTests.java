@@ -1,5 +1,6 @@
 package dev.eventbus.core.kafka;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,8 +81,7 @@ class KafkaHeaderMapTests {
 				RecordHeaders headers = new RecordHeaders();
 				for (int i = 0; i < 8; i++) {
 					// keys decoded lazily from a buffer, as the Kafka client hands them over
-					headers.add(new RecordHeader(java.nio.ByteBuffer.wrap(utf8("ce_h" + i)),
-							java.nio.ByteBuffer.wrap(utf8("v" + i))));
+					headers.add(new RecordHeader(ByteBuffer.wrap(utf8("ce_h" + i)), ByteBuffer.wrap(utf8("v" + i))));
 				}
 				KafkaHeaderMap map = new KafkaHeaderMap(headers);
 				CountDownLatch start = new CountDownLatch(1);
