@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.eventbus.core.api.Envelope;
@@ -76,6 +77,13 @@ public final class EnvelopeCodec {
 	/** Attributes this codec maps to envelope fields itself. */
 	private static final Set<String> MAPPED = Set.of(SPECVERSION, ID, TYPE, SOURCE, TIME, SUBJECT, EVENTVERSION,
 			TRACEPARENT, CORRELATIONID, TENANTID);
+
+	/**
+	 * Attribute names never taken as user headers (mapped here or reserved by the envelope), indexed by
+	 * length. Compared in place against the header name after its prefix, so the per-record scan does
+	 * not cut a substring for each of the bus's own headers, and only names of the same length are tried.
+	 */
+	private static final String[][] NOT_EXTENSIONS = notExtensions();
 
 	/** Extension names an envelope accepts as user headers (see {@link Envelope.Builder#header}). */
 	private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
@@ -249,6 +257,10 @@ public final class EnvelopeCodec {
 		if (value == null) {
 			return null; // the envelope defaults to now
 		}
+		Instant written = InstantText.parse(value); // the bus's own shape, without the general parser
+		if (written != null) {
+			return written;
+		}
 		try {
 			return OffsetDateTime.parse(value.strip(), RFC_3339).toInstant();
 		}
@@ -286,9 +298,11 @@ public final class EnvelopeCodec {
 			if (header == null || !header.startsWith(prefix)) {
 				return;
 			}
+			if (isNotExtension(header, prefix.length())) {
+				return;
+			}
 			String name = header.substring(prefix.length());
-			if (MAPPED.contains(name) || Envelope.RESERVED_HEADER_NAMES.contains(name)
-					|| !EXTENSION_NAME.matcher(name).matches()) {
+			if (!EXTENSION_NAME.matcher(name).matches()) {
 				return;
 			}
 			if (value == null || hasControlCharacter(value)) {
@@ -298,6 +312,32 @@ public final class EnvelopeCodec {
 			extensions.put(name, value);
 		});
 		return extensions;
+	}
+
+	private static String[][] notExtensions() {
+		Set<String> names = new TreeSet<>(MAPPED);
+		names.addAll(Envelope.RESERVED_HEADER_NAMES);
+		int longest = names.stream().mapToInt(String::length).max().orElse(0);
+		String[][] byLength = new String[longest + 1][];
+		for (int length = 0; length <= longest; length++) {
+			int size = length;
+			byLength[length] = names.stream().filter((name) -> name.length() == size).toArray(String[]::new);
+		}
+		return byLength;
+	}
+
+	/** @return whether {@code header} from {@code start} on is one of {@link #NOT_EXTENSIONS} */
+	private static boolean isNotExtension(String header, int start) {
+		int length = header.length() - start;
+		if (length >= NOT_EXTENSIONS.length) {
+			return false;
+		}
+		for (String name : NOT_EXTENSIONS[length]) {
+			if (header.regionMatches(start, name, 0, length)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String culprit(String field, HeaderStyle style, String aggregateIdOrigin) {

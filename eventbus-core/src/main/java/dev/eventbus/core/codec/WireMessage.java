@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * The transports map it to a Kafka record or a NATS message.
  *
  * @param key record key (the aggregate id), null for unkeyed
- * @param headers header names to values, insertion-ordered
+ * @param headers header names to values, insertion-ordered; not changed once the message is built (the
+ * consuming side hands it to handlers as {@code EventContext.transportHeaders()}, read-only, without a copy)
  * @param payload payload bytes
  */
 public record WireMessage(@Nullable String key, Map<String, String> headers, byte[] payload) {

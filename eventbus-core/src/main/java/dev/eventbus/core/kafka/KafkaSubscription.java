@@ -1,11 +1,8 @@
 package dev.eventbus.core.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -294,12 +290,9 @@ final class KafkaSubscription extends AbstractSubscription {
 		}
 	}
 
+	/** Wraps the record; its headers are decoded on first use, by the worker (see {@link KafkaHeaderMap}). */
 	private static InboundMessage inbound(ConsumerRecord<String, byte[]> record) {
-		Map<String, String> headers = new LinkedHashMap<>();
-		for (Header header : record.headers()) {
-			byte[] value = header.value();
-			headers.put(header.key(), (value != null) ? new String(value, StandardCharsets.UTF_8) : "");
-		}
+		KafkaHeaderMap headers = new KafkaHeaderMap(record.headers());
 		byte[] payload = (record.value() != null) ? record.value() : new byte[0];
 		return new InboundMessage(record.topic(), new WireMessage(record.key(), headers, payload), record.partition(),
 				record.offset(), null);
