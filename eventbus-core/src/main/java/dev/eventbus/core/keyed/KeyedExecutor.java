@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,14 +47,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads and state.</b> Workers are {@code options.workers()} threads named
  * {@code <threadNamePrefix>-<n>} of one pool whose queue holds {@link Lane lanes} that have work and
- * tasks without a key. The queue is a lock-free {@link LinkedTransferQueue}: with a lock-based queue
- * every idle worker takes the same lock to wait, and with many more workers than cores a worker that
- * is descheduled while holding it makes the others park behind it (JFR showed workers of a 256-worker
- * pool on 2 cores parked on that lock for 10 ms and more, a 64-worker pool hardly ever); here a
- * submitter hands a lane straight to a waiting worker and no worker waits for another. Submitters touch the bound ({@link PendingGate}) and the lane table (a
- * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
- * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
- * each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
+ * tasks without a key. The queue is a {@link LinkedBlockingQueue} on purpose: a submitter signals a
+ * waiting worker only when the queue goes from empty to non-empty, and a worker that takes a lane and
+ * leaves more behind wakes the next one, so a subscription's single fetch thread pays for few
+ * wake-ups. A lock-free {@code LinkedTransferQueue}, tried for issue 15, unparks a waiting worker on
+ * every submission and was slower with 256 workers on 2 cores (docs/benchmarks.md). Submitters
+ * touch the bound ({@link PendingGate}) and the lane table (a {@link LaneTable} striped by key hash;
+ * one stripe monitor guards a stripe's lanes and their queues: a lane is created by the first
+ * submitter of its key and removed by the thread that finds it empty, each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
  * their own {@link WorkerCounters}, skipped in the bound; summed only when read) and the bound; busy
  * workers are read from the pool itself. The thread completing an asynchronous task's stage finishes
  * the task and hands its lane back to the pool. Pressure listeners are called without any lock held (see
@@ -118,12 +118,12 @@ public final class KeyedExecutor implements AutoCloseable {
 			// its core size starts a thread per execute) and end after VIRTUAL_KEEP_ALIVE idle, so an idle
 			// executor with workers = maxPending holds no threads.
 			this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), VIRTUAL_KEEP_ALIVE_SECONDS,
-					TimeUnit.SECONDS, new LinkedTransferQueue<>(), VirtualThreads.factory(options.threadNamePrefix()));
+					TimeUnit.SECONDS, new LinkedBlockingQueue<>(), VirtualThreads.factory(options.threadNamePrefix()));
 			this.pool.allowCoreThreadTimeOut(true);
 		}
 		else {
 			this.pool = new ThreadPoolExecutor(options.workers(), options.workers(), 0L, TimeUnit.MILLISECONDS,
-					new LinkedTransferQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
+					new LinkedBlockingQueue<>(), new WorkerThreadFactory(options.threadNamePrefix(), this));
 		}
 		this.lanes = new LaneTable(this, options.workers());
 		if (!options.virtualThreads()) {

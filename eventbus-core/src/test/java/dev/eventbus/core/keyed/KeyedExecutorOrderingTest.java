@@ -47,8 +47,8 @@ class KeyedExecutorOrderingTest {
 	}
 
 	/**
-	 * Far more workers than cores (the 1 ms handler benchmark's 256): most workers wait in the pool's
-	 * lock-free queue at any time and lanes are handed straight to them; order and the drain still hold.
+	 * Far more workers than cores (the 1 ms handler benchmark's 256): most workers wait for the pool's
+	 * queue at any time, and those woken are often descheduled; order and the drain still hold.
 	 */
 	@Test
 	void manyMoreWorkersThanCoresKeepEveryKeyInOrderAndDrain() throws Exception {
