@@ -87,7 +87,7 @@ class PartitionTrackerTest {
 	}
 
 	@Test
-	void workersFinishingAtOnceWithoutALockMoveTheCommitPointOverEveryOffset() throws Exception {
+	void workersFinishingAtOnceMoveTheCommitPointOverEveryOffset() throws Exception {
 		int records = 20_000;
 		List<PartitionTracker.Entry> entries = new ArrayList<>();
 		for (int offset = 0; offset < records; offset++) {
