@@ -371,30 +371,50 @@ public final class KafkaTransportBenchmark {
 
 	// ------------------------------------------------------------------ 3. 1 ms handler, 10,000 keys
 
+	/**
+	 * 1 ms sleeping handler, 10,000 keys, 1 KiB records (1,000 distinct random 1,022-character JSON
+	 * strings, as in the publish section): the spring-kafka listener container, the bus at 64 and at
+	 * 256 workers, and Parallel Consumer at max concurrency 256, each with its own group on the same
+	 * topic in one run.
+	 */
 	private void slowHandler() throws Exception {
 		int n = count(30_000);
 		int keys = 10_000;
 		String topic = topic("slow", PARTITIONS);
+		Random random = new Random(15);
+		String[] payloads = new String[1000];
+		for (int i = 0; i < payloads.length; i++) {
+			StringBuilder text = new StringBuilder(1022);
+			for (int c = 0; c < 1022; c++) {
+				text.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+			}
+			payloads[i] = text.toString();
+		}
 		try (KafkaEventBus bus = KafkaEventBus.builder(options()).build()) {
 			CountDownLatch acked = new CountDownLatch(n);
 			for (int i = 0; i < n; i++) {
-				bus.publish(topic, Envelope.of("key-" + (i % keys), "Slow", i)).whenComplete((r, e) -> acked.countDown());
+				bus.publish(topic, Envelope.of("key-" + (i % keys), "Slow", payloads[i % payloads.length]))
+					.whenComplete((r, e) -> acked.countDown());
 			}
 			await(acked, "slow fill");
 		}
+		String workload = "1 ms handler, 10,000 keys, 1 KiB";
 		double listener = listenerContainer(topic, n);
-		row("1 ms handler, 10,000 keys", "spring-kafka listener container, concurrency 12", listener,
-				n + " msgs, 12 partitions");
-		double bus = busSlow(topic, n, 256);
-		row("1 ms handler, 10,000 keys", "bus, key-ordered, 256 workers", bus,
-				String.format(Locale.ROOT, "%.1f× listener", bus / listener));
+		row(workload, "spring-kafka listener container, concurrency 12", listener, n + " msgs, 12 partitions");
+		double bus64 = busSlow(topic, n, 64);
+		row(workload, "bus, key-ordered, 64 workers", bus64,
+				String.format(Locale.ROOT, "%.2f× listener", bus64 / listener));
+		double bus256 = busSlow(topic, n, 256);
+		row(workload, "bus, key-ordered, 256 workers", bus256,
+				String.format(Locale.ROOT, "%.2f× listener; %.2f× bus 64 workers", bus256 / listener, bus256 / bus64));
 		try {
 			double pc = parallelConsumer(topic, n, 256);
-			row("1 ms handler, 10,000 keys", "Parallel Consumer 0.5.3.3, ordering KEY, max concurrency 256", pc,
-					String.format(Locale.ROOT, "%.1f× listener; bus is %.2f× PC", pc / listener, bus / pc));
+			row(workload, "Parallel Consumer 0.5.3.3, ordering KEY, max concurrency 256", pc,
+					String.format(Locale.ROOT, "%.2f× listener; bus 64 is %.2f× PC, bus 256 is %.2f× PC", pc / listener,
+							bus64 / pc, bus256 / pc));
 		}
 		catch (Throwable ex) {
-			row("1 ms handler, 10,000 keys", "Parallel Consumer 0.5.3.3", 0,
+			row(workload, "Parallel Consumer 0.5.3.3", 0,
 					"did not run on kafka-clients 4.x: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
 	}
@@ -428,7 +448,7 @@ public final class KafkaTransportBenchmark {
 		AtomicLong first = new AtomicLong();
 		try (KeyedExecutor executor = KeyedExecutor.create(KeyedExecutorOptions.builder().workers(workers).build());
 				KafkaEventBus bus = KafkaEventBus.builder(options()).executor(executor).build()) {
-			bus.subscribe(topic, Integer.class, SubscriptionOptions.of("bus-slow"), (envelope, context) -> {
+			bus.subscribe(topic, byte[].class, SubscriptionOptions.of("bus-slow-" + workers), (envelope, context) -> {
 				first.compareAndSet(0, System.nanoTime());
 				sleep1ms();
 				done.countDown();

@@ -47,10 +47,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads and state.</b> Workers are {@code options.workers()} threads named
  * {@code <threadNamePrefix>-<n>} of one pool whose queue holds {@link Lane lanes} that have work and
- * tasks without a key. Submitters touch the bound ({@link PendingGate}) and the lane table (a
- * {@link LaneTable} striped by key hash; one stripe monitor guards a stripe's lanes and their queues:
- * a lane is created by the first submitter of its key and removed by the thread that finds it empty,
- * each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
+ * tasks without a key. The queue is a {@link LinkedBlockingQueue} on purpose: a submitter signals a
+ * waiting worker only when the queue goes from empty to non-empty, and a worker that takes a lane and
+ * leaves more behind wakes the next one, so a subscription's single fetch thread pays for few
+ * wake-ups. A lock-free {@code LinkedTransferQueue}, tried for issue 15, unparks a waiting worker on
+ * every submission and was slower with 256 workers on 2 cores (docs/benchmarks.md). Submitters
+ * touch the bound ({@link PendingGate}) and the lane table (a {@link LaneTable} striped by key hash;
+ * one stripe monitor guards a stripe's lanes and their queues: a lane is created by the first
+ * submitter of its key and removed by the thread that finds it empty, each in one monitor enter). Workers touch the lane they own, the counters (started and completed in
  * their own {@link WorkerCounters}, skipped in the bound; summed only when read) and the bound; busy
  * workers are read from the pool itself. The thread completing an asynchronous task's stage finishes
  * the task and hands its lane back to the pool. Pressure listeners are called without any lock held (see

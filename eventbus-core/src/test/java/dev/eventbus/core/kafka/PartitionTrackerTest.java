@@ -1,6 +1,10 @@
 package dev.eventbus.core.kafka;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -80,6 +84,32 @@ class PartitionTrackerTest {
 		});
 		this.tracker.finished(running);
 		assertThat(waiting.get()).isTrue();
+	}
+
+	@Test
+	void workersFinishingAtOnceMoveTheCommitPointOverEveryOffset() throws Exception {
+		int records = 20_000;
+		List<PartitionTracker.Entry> entries = new ArrayList<>();
+		for (int offset = 0; offset < records; offset++) {
+			entries.add(this.tracker.dispatched(offset));
+		}
+		Collections.shuffle(entries);
+		int threads = 8;
+		List<Thread> finishing = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			List<PartitionTracker.Entry> share = entries.subList(t * records / threads, (t + 1) * records / threads);
+			Thread worker = new Thread(() -> share.forEach(this.tracker::finished), "finisher-" + t);
+			finishing.add(worker);
+			worker.start();
+		}
+		assertThat(this.tracker.awaitSettled(60_000)).isTrue();
+		for (Thread worker : finishing) {
+			worker.join(TimeUnit.SECONDS.toMillis(60));
+		}
+		assertThat(this.tracker.unsettled()).isZero();
+		assertThat(this.tracker.commitPoint()).isEqualTo(records);
+		this.tracker.finished(entries.get(0));
+		assertThat(this.tracker.unsettled()).as("an entry finished twice is settled once").isZero();
 	}
 
 }
