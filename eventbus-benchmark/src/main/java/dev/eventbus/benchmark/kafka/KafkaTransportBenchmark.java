@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.eventbus.benchmark.support.Pacing;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.Subscription;
 import dev.eventbus.core.api.SubscriptionOptions;
@@ -650,7 +650,7 @@ public final class KafkaTransportBenchmark {
 		try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientFactories.producerConfig(options))) {
 			producer.send(new ProducerRecord<>(topic, "warm", new byte[1024]));
 			await(warm, "raw latency warm-up record");
-			paced(n, (i) -> {
+			Pacing.perMillisecond(n, (i) -> {
 				byte[] payload = new byte[1024];
 				long sent = System.nanoTime();
 				ByteBuffer.wrap(payload).putLong(sent);
@@ -686,7 +686,7 @@ public final class KafkaTransportBenchmark {
 					});
 			bus.publish(topic, Envelope.of("warm", "Warm", new byte[1024]));
 			await(warm, "bus latency warm-up event");
-			paced(n, (i) -> {
+			Pacing.perMillisecond(n, (i) -> {
 				byte[] payload = new byte[1024];
 				long sent = System.nanoTime();
 				ByteBuffer.wrap(payload).putLong(sent);
@@ -697,19 +697,6 @@ public final class KafkaTransportBenchmark {
 			subscription.close();
 		}
 		return round;
-	}
-
-	/** Sends {@code n} records at 1,000 per second on the calling thread. */
-	private static void paced(int n, IntConsumer step) throws InterruptedException {
-		long start = System.nanoTime();
-		for (int i = 0; i < n; i++) {
-			long due = start + i * 1_000_000L;
-			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
-				TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000));
-			}
-			step.accept(i);
-		}
 	}
 
 	/** One latency round: end to end and send-to-acknowledgement, in nanoseconds (HdrHistogram, 3 digits). */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.eventbus.benchmark.support.Pacing;
 import dev.eventbus.core.api.Envelope;
 import dev.eventbus.core.api.EventIds;
 import dev.eventbus.core.api.PublishReceipt;
@@ -511,7 +512,7 @@ public final class NatsTransportBenchmark {
 		}, "raw-latency-consumer");
 		consumer.start();
 		Semaphore window = new Semaphore(LOW_LATENCY_MAX_IN_FLIGHT);
-		paced(n, (i) -> {
+		Pacing.perMillisecond(n, (i) -> {
 			byte[] payload = new byte[PAYLOAD_SIZE];
 			ByteBuffer.wrap(payload).putLong(System.nanoTime());
 			window.acquire();
@@ -546,7 +547,7 @@ public final class NatsTransportBenchmark {
 							done.countDown();
 						}
 					});
-			paced(n, (i) -> {
+			Pacing.perMillisecond(n, (i) -> {
 				byte[] payload = new byte[PAYLOAD_SIZE];
 				ByteBuffer.wrap(payload).putLong(System.nanoTime());
 				bus.publish(topic, Envelope.of("key-" + (i % 1000), "Lat", payload));
@@ -558,24 +559,6 @@ public final class NatsTransportBenchmark {
 		}
 		finally {
 			executor.shutdown(Duration.ofSeconds(5));
-		}
-	}
-
-	private interface Step {
-
-		void run(int i) throws Exception;
-
-	}
-
-	private static void paced(int n, Step step) throws Exception {
-		long start = System.nanoTime();
-		for (int i = 0; i < n; i++) {
-			long due = start + i * 1_000_000L;
-			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
-				TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000));
-			}
-			step.run(i);
 		}
 	}
 
