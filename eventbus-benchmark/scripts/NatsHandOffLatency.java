@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.eventbus.benchmark.support.Pacing;
 import dev.eventbus.core.keyed.KeyedExecutor;
 import dev.eventbus.core.keyed.KeyedExecutorOptions;
 import io.nats.client.Connection;
@@ -135,18 +136,12 @@ public class NatsHandOffLatency {
 		}, "handoff-puller");
 		puller.start();
 		Semaphore window = new Semaphore(256);
-		long start = System.nanoTime();
-		for (int i = 0; i < n; i++) {
-			long due = start + i * 1_000_000L;
-			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
-				TimeUnit.NANOSECONDS.sleep(Math.min(wait, 200_000));
-			}
+		Pacing.perMillisecond(n, (i) -> {
 			byte[] payload = new byte[1024];
 			ByteBuffer.wrap(payload).putLong(System.nanoTime());
 			window.acquire();
 			jetStream.publishAsync(subject, payload).whenComplete((ack, error) -> window.release());
-		}
+		});
 		done.await(120, TimeUnit.SECONDS);
 		puller.join(10_000);
 		management.deleteStream(stream);
